@@ -1,0 +1,120 @@
+"""The knowledge store: a plain class over the knowledge JSON that the actions query.
+
+Like rasa-sdk's knowledge_base module, it needs no Rasa server and is tested on its own.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, FrozenSet, Iterable, List, Optional
+
+from medinfo.schema import KnowledgeError, validate_knowledge
+
+KNOWLEDGE_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "knowledge.json"
+Passage = dict
+
+
+def normalise(text: str) -> str:
+    """Lower case, punctuation to spaces, single spaces: "Weak-cervix?" -> "weak cervix"."""
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+@dataclass
+class Condition:
+    """One article's knowledge: definition, sections and facts, each a list of passages."""
+
+    data: dict
+
+    @property
+    def name(self) -> str:
+        return self.data["name"]
+
+    @property
+    def source(self) -> dict:
+        return self.data["source"]
+
+    @property
+    def names(self) -> List[str]:
+        return [self.name, *self.data["aliases"]]
+
+    @property
+    def passages(self) -> List[Passage]:
+        """Every passage once, in article order."""
+        seen: List[Passage] = []
+        for group in [self.data["definition"], self.data["key_points"],
+                      *self.data["sections"].values()]:
+            seen += [p for p in group if p not in seen]
+        return seen
+
+    def section(self, name: str) -> List[Passage]:
+        return self.data["sections"].get(name, [])
+
+    def fact(self, name: str) -> List[Passage]:
+        return self.data["facts"].get(name, [])
+
+    def vocabulary(self) -> FrozenSet[str]:
+        words = {lemma for p in self.passages for lemma in p["lemmas"]}
+        return frozenset(words | {w for n in self.names for w in normalise(n).split()})
+
+
+class KnowledgeStore:
+    def __init__(self, knowledge: dict) -> None:
+        self.knowledge = knowledge
+        self.conditions = [Condition(c) for c in knowledge["conditions"]]
+        self._by_name: Dict[str, Condition] = {
+            normalise(n): c for c in self.conditions for n in c.names
+        }
+        self.vocabulary: FrozenSet[str] = frozenset(
+            set().union(*(c.vocabulary() for c in self.conditions))
+            | set(knowledge["question_words"])
+            | set(knowledge["question_synonyms"])
+            | {w for groups in knowledge["fact_questions"].values() for g in groups for w in g}
+        )
+
+    @classmethod
+    def load(cls, path: Path = KNOWLEDGE_FILE) -> "KnowledgeStore":
+        """Read and validate the file; any problem is a KnowledgeError naming the file."""
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as error:
+            raise KnowledgeError(f"{path}: cannot read the knowledge file ({error.strerror})")
+        if not text.strip():
+            raise KnowledgeError(f"{path}: the knowledge file is empty")
+        try:
+            knowledge = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise KnowledgeError(f"{path}: not valid JSON ({error})")
+        validate_knowledge(knowledge, str(path))
+        return cls(knowledge)
+
+    @property
+    def question_synonyms(self) -> Dict[str, str]:
+        return self.knowledge["question_synonyms"]
+
+    @property
+    def fact_questions(self) -> Dict[str, List[List[str]]]:
+        return self.knowledge["fact_questions"]
+
+    def find(self, name: Optional[str]) -> Optional[Condition]:
+        """The condition called `name` or one of its aliases, forgiving small typos."""
+        if not name:
+            return None
+        key = normalise(name)
+        if key in self._by_name:
+            return self._by_name[key]
+        close = difflib.get_close_matches(key, list(self._by_name), n=1, cutoff=0.85)
+        return self._by_name[close[0]] if close else None
+
+    def mentioned_in(self, text: str) -> Optional[Condition]:
+        """The condition whose name or alias appears in `text`, if any."""
+        padded = f" {normalise(text)} "
+        for key, condition in self._by_name.items():
+            if f" {key} " in padded:
+                return condition
+        return None
+
+    def first_known(self, names: Iterable[str]) -> Optional[Condition]:
+        return next((c for c in (self.find(n) for n in names) if c), None)
