@@ -3,6 +3,7 @@
 The knowledge file, the spaCy pipeline and the word list are loaded once, when the action
 server imports this module; a missing or invalid knowledge file stops the server from starting.
 """
+
 from __future__ import annotations
 
 import logging
@@ -32,7 +33,9 @@ def question_from(tracker: Tracker) -> Question:
         intent=(message.get("intent") or {}).get("name") or "",
         text="" if text.startswith("/") else text,
         words=said,
-        entities=[e["value"] for e in message.get("entities", []) if e.get("entity") == "condition"],
+        entities=[
+            e["value"] for e in message.get("entities", []) if e.get("entity") == "condition"
+        ],
         remembered=tracker.get_slot("condition"),
     )
 
@@ -53,7 +56,9 @@ class ActionAnswerQuestion(Action):
         question = question_from(tracker)
         remind = not tracker.get_slot("reminder_given")
         reply = answer(STORE, question, COMMON, remind=remind)
-        logger.info("intent=%s condition=%s answered=%s", question.intent, reply.condition, reply.answered)
+        logger.info(
+            "intent=%s condition=%s answered=%s", question.intent, reply.condition, reply.answered
+        )
         events = send(dispatcher, reply)
         return events + ([SlotSet("reminder_given", True)] if reply.answered and remind else [])
 

@@ -4,6 +4,7 @@ Every medical sentence in a reply is an article passage, word for word, followed
 line. The bot's own words only frame them (labels, the Not Found reply, safety advice).
 Replies are plain dicts of `text` and `buttons`, ready for any Rasa dispatcher.
 """
+
 from __future__ import annotations
 
 import json
@@ -66,8 +67,14 @@ def capabilities(store: KnowledgeStore) -> str:
 
 
 def help_reply(store: KnowledgeStore) -> Reply:
-    return Reply([{"text": capabilities(store) + " What would you like to know?",
-                   "buttons": topic_buttons(store.conditions[0])}])
+    return Reply(
+        [
+            {
+                "text": capabilities(store) + " What would you like to know?",
+                "buttons": topic_buttons(store.conditions[0]),
+            }
+        ]
+    )
 
 
 def not_found(store: KnowledgeStore, about: Optional[str] = None, said: str = "") -> Reply:
@@ -126,8 +133,12 @@ def narrow_to_terms(
         for lemma in p["lemmas"]:
             counts[lemma] = counts.get(lemma, 0) + 1
     terms = {
-        w for w in lemmas
-        if len(w) > 3 and w not in names and w not in STOP_WORDS and 0 < counts.get(w, 0) <= MAX_TERM_PASSAGES
+        w
+        for w in lemmas
+        if len(w) > 3
+        and w not in names
+        and w not in STOP_WORDS
+        and 0 < counts.get(w, 0) <= MAX_TERM_PASSAGES
     }
     narrowed = [p for p in passages if terms.intersection(p["lemmas"])]
     return narrowed or passages
@@ -159,15 +170,26 @@ def answer(
     messages = [{"text": URGENT}] if urgent else []
     condition, unknown = resolve_condition(store, question)
     if condition is None and unknown is None:  # several articles, none named
-        return Reply(messages + [{"text": "Which condition do you mean? " + capabilities(store),
-                                  "buttons": [{"title": c.name.capitalize(),
-                                               "payload": f"/ask_what_is{json.dumps({'condition': c.name})}"}
-                                              for c in store.conditions]}])
+        return Reply(
+            messages
+            + [
+                {
+                    "text": "Which condition do you mean? " + capabilities(store),
+                    "buttons": [
+                        {
+                            "title": c.name.capitalize(),
+                            "payload": f"/ask_what_is{json.dumps({'condition': c.name})}",
+                        }
+                        for c in store.conditions
+                    ],
+                }
+            ]
+        )
     if unknown is not None:
         reply = not_found(store, unknown)
         return Reply(messages + reply.messages, condition=unknown)
 
-    lemmas = {store.question_synonyms.get(l, l) for _, l in question.words}
+    lemmas = {store.question_synonyms.get(lemma, lemma) for _, lemma in question.words}
     lemmas |= {store.question_synonyms.get(s, s) for s, _ in question.words}
     if not urgent:
         foreign = unknown_words(question.words, store.vocabulary, common)
@@ -187,8 +209,10 @@ def answer(
             passages = topic_passages(condition, topic)
         label = TOPIC_PHRASE[topic]
     if not passages:
-        return Reply(messages + not_found(store, f"{TOPIC_PHRASE[topic]} of {condition.name}").messages,
-                     condition=condition.name)
+        return Reply(
+            messages + not_found(store, f"{TOPIC_PHRASE[topic]} of {condition.name}").messages,
+            condition=condition.name,
+        )
 
     lead = f"{condition.data['title']}: {label}. From the article:"
     footer = source_line(condition) + (f"\n{REMINDER}" if remind else "")

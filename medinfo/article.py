@@ -4,6 +4,7 @@ The scrape lost the headings but kept its layout: a title line, an optional "(Al
 a "By ..." author line, the lead definition, key-point bullets, then paragraphs and bullet
 lists. Two or more blank lines stand where a heading was, so they mark segment breaks.
 """
+
 from __future__ import annotations
 
 import re
@@ -44,7 +45,7 @@ class Article:
     @property
     def author(self) -> str:
         """The author's name and degrees from the byline: "Jane Doe, MD"."""
-        parts = [p.strip() for p in self.byline[len("By "):].split(",")]
+        parts = [p.strip() for p in self.byline[len("By ") :].split(",")]
         name = [parts[0]]
         for part in parts[1:]:
             if not re.fullmatch(r"[A-Z][A-Za-z]{0,4}", part):  # MD, PhD, DO, MPH...

@@ -5,6 +5,7 @@ of the same kind is a new topic with no code change. Sentences are kept word for
 splits them and gives the lemmas that place paragraphs into sections and sentences into facts.
 Nothing is written unless every article builds and the result validates against the schema.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -151,7 +152,9 @@ def build_condition(path: Path, rules: Rules, nlp: Language) -> dict:
     article = parse_article(text, source, rules.boilerplate)
 
     sections: Dict[str, List[Passage]] = {name: [] for name in ["overview", *rules.sections]}
-    paragraphs: List[List[Passage]] = [[passage(nlp, s) for s in sentences(nlp, article.definition)]]
+    paragraphs: List[List[Passage]] = [
+        [passage(nlp, s) for s in sentences(nlp, article.definition)]
+    ]
     paragraphs += [[passage(nlp, point)] for point in article.key_points]
     for section, block in place_blocks(article, rules, meta.get("overrides") or {}, nlp):
         if block.bullets:
@@ -208,8 +211,11 @@ def build_knowledge(sources: Path = SOURCES, rules_path: Path = RULES, nlp=None)
 
 def nlu_synonyms(knowledge: dict) -> str:
     """Rasa NLU synonyms mapping every alias to its condition's name."""
-    lines = ['# Written by `make knowledge` from knowledge/knowledge.json; do not edit.',
-             'version: "3.1"', "nlu:"]
+    lines = [
+        "# Written by `make knowledge` from knowledge/knowledge.json; do not edit.",
+        'version: "3.1"',
+        "nlu:",
+    ]
     for condition in knowledge["conditions"]:
         lines.append(f"- synonym: {condition['name']}")
         lines.append("  examples: |")

@@ -5,6 +5,7 @@ tokenizer with a rule-based sentencizer and a lookup lemmatizer whose tables com
 spacy-lookups-data. It is installed into the virtual environment as a package (PACKAGE_NAME),
 so Rasa's `config.yml` names it and it resolves from any working directory.
 """
+
 from __future__ import annotations
 
 import functools
@@ -92,9 +93,9 @@ def write_package(root: Path) -> Path:
     (package / "meta.json").write_text(json.dumps(nlp.meta, indent=2), encoding="utf-8")
     (package / "__init__.py").write_text(_PACKAGE_INIT, encoding="utf-8")
     (root / "pyproject.toml").write_text(
-        "[build-system]\nrequires = [\"setuptools\"]\nbuild-backend = \"setuptools.build_meta\"\n"
-        f"[project]\nname = \"{PACKAGE_NAME}\"\nversion = \"{VERSION}\"\n"
-        f"[tool.setuptools.package-data]\n{PACKAGE_NAME} = [\"**/*\"]\n",
+        '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+        f'[project]\nname = "{PACKAGE_NAME}"\nversion = "{VERSION}"\n'
+        f'[tool.setuptools.package-data]\n{PACKAGE_NAME} = ["**/*"]\n',
         encoding="utf-8",
     )
     return root
@@ -105,8 +106,17 @@ def install() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = write_package(Path(tmp))
         subprocess.run(
-            [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-             "--no-build-isolation", "--force-reinstall", str(root)],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--no-deps",
+                "--no-build-isolation",
+                "--force-reinstall",
+                str(root),
+            ],
             check=True,
         )
 

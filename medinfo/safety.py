@@ -3,6 +3,7 @@
 A person describing bleeding, waters breaking, contractions or pressure in pregnancy is told
 to get care at once, before anything else, even when the classifier missed the intent.
 """
+
 from __future__ import annotations
 
 import re

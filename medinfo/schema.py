@@ -3,6 +3,7 @@
 The builder validates before it writes and the action server before it serves, so a file
 that was edited by hand or half-written is refused with a message naming it and the problem.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,4 +25,6 @@ def validate_knowledge(knowledge: object, label: str) -> None:
     )
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "top level"
-        raise KnowledgeError(f"{label}: does not match the knowledge schema at {where}: {error.message}")
+        raise KnowledgeError(
+            f"{label}: does not match the knowledge schema at {where}: {error.message}"
+        )

@@ -6,6 +6,7 @@ question is in scope only if each of its words is known: a stop word, everyday E
 word of the article or of the curated question words, or a typo of one of those. A rarer word
 ("diabetes", "doula", "preeclampsia") means the question is about something else.
 """
+
 from __future__ import annotations
 
 import difflib

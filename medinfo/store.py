@@ -2,6 +2,7 @@
 
 Like rasa-sdk's knowledge_base module, it needs no Rasa server and is tested on its own.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -44,8 +45,11 @@ class Condition:
     def passages(self) -> List[Passage]:
         """Every passage once, in article order."""
         seen: List[Passage] = []
-        for group in [self.data["definition"], self.data["key_points"],
-                      *self.data["sections"].values()]:
+        for group in [
+            self.data["definition"],
+            self.data["key_points"],
+            *self.data["sections"].values(),
+        ]:
             seen += [p for p in group if p not in seen]
         return seen
 
@@ -80,13 +84,15 @@ class KnowledgeStore:
         try:
             text = Path(path).read_text(encoding="utf-8")
         except OSError as error:
-            raise KnowledgeError(f"{path}: cannot read the knowledge file ({error.strerror})")
+            raise KnowledgeError(
+                f"{path}: cannot read the knowledge file ({error.strerror})"
+            ) from None
         if not text.strip():
             raise KnowledgeError(f"{path}: the knowledge file is empty")
         try:
             knowledge = json.loads(text)
         except json.JSONDecodeError as error:
-            raise KnowledgeError(f"{path}: not valid JSON ({error})")
+            raise KnowledgeError(f"{path}: not valid JSON ({error})") from None
         validate_knowledge(knowledge, str(path))
         return cls(knowledge)
 

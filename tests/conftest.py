@@ -1,0 +1,32 @@
+"""Shared fixtures: the project's spaCy pipeline, knowledge store and word list, loaded once."""
+
+from pathlib import Path
+
+import pytest
+
+from medinfo.language import common_words, load_pipeline
+from medinfo.store import KnowledgeStore
+
+PROJECT = Path(__file__).resolve().parent.parent
+ARTICLE = PROJECT / "knowledge" / "sources" / "cervical_insufficiency.txt"
+FIXTURE_SOURCES = Path(__file__).parent / "fixtures" / "sources"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    return load_pipeline()
+
+
+@pytest.fixture(scope="session")
+def store():
+    return KnowledgeStore.load()
+
+
+@pytest.fixture(scope="session")
+def common():
+    return common_words()
+
+
+@pytest.fixture(scope="session")
+def article_text():
+    return ARTICLE.read_text(encoding="utf-8")

@@ -1,0 +1,83 @@
+"""The Rasa adapters, run with a real rasa_sdk Tracker and CollectingDispatcher."""
+
+import asyncio
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.knowledge_actions import ActionAnswerQuestion, ActionHelp, ActionNotFound
+from medinfo.safety import REMINDER, URGENT
+
+
+def tracker(text, intent, entities=(), slots=None):
+    message = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.9},
+        "entities": [{"entity": "condition", "value": v} for v in entities],
+    }
+    return Tracker("user-1", slots or {}, message, [], False, None, {}, "action_listen")
+
+
+def run(action, tracker_):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker_, {}))
+    return dispatcher.messages, events
+
+
+def test_answers_a_question_and_remembers_the_condition():
+    messages, events = run(
+        ActionAnswerQuestion(),
+        tracker("what causes a weak cervix", "ask_causes", ["cervical insufficiency"]),
+    )
+    assert "not well understood" in messages[0]["text"]
+    assert messages[1]["text"].startswith("Source: ")
+    assert REMINDER in messages[1]["text"]
+    assert messages[1]["buttons"][0]["payload"].startswith("/ask_what_is")
+    assert SlotSet("condition", "cervical insufficiency") in events
+    assert SlotSet("reminder_given", True) in events
+
+
+def test_reminder_is_given_once():
+    slots = {"condition": "cervical insufficiency", "reminder_given": True}
+    messages, events = run(
+        ActionAnswerQuestion(), tracker("and the symptoms?", "ask_symptoms", slots=slots)
+    )
+    assert "vaginal bleeding" in messages[0]["text"]
+    assert REMINDER not in messages[-1]["text"]
+    assert SlotSet("reminder_given", True) not in events
+
+
+def test_a_quick_reply_payload_is_answered_from_its_intent_and_entity():
+    text = '/ask_treatment{"condition": "cervical insufficiency"}'
+    messages, _ = run(
+        ActionAnswerQuestion(), tracker(text, "ask_treatment", ["cervical insufficiency"])
+    )
+    assert "cerclage" in messages[0]["text"]
+
+
+def test_another_condition_is_not_found():
+    messages, events = run(
+        ActionAnswerQuestion(), tracker("symptoms of diabetes", "ask_symptoms", ["diabetes"])
+    )
+    assert messages[0]["text"].startswith("Not Found")
+    assert SlotSet("condition", "diabetes") in events
+
+
+@pytest.mark.parametrize("text", ["what's the weather", "", "🙂🙂"])
+def test_not_found_action(text):
+    messages, _ = run(ActionNotFound(), tracker(text, "out_of_scope"))
+    assert messages[0]["text"].startswith("Not Found") and messages[0]["buttons"]
+
+
+def test_not_found_action_still_gives_urgent_advice():
+    messages, _ = run(
+        ActionNotFound(), tracker("my waters are leaking im 20 weeks", "nlu_fallback")
+    )
+    assert messages[0]["text"] == URGENT
+
+
+def test_help_action():
+    messages, _ = run(ActionHelp(), tracker("hi", "greet"))
+    assert "cervical insufficiency" in messages[0]["text"] and len(messages[0]["buttons"]) == 8

@@ -1,0 +1,164 @@
+import re
+import shutil
+
+import pytest
+
+from conftest import ARTICLE, FIXTURE_SOURCES
+from medinfo import builder
+from medinfo.answers import TOPICS, Question, answer, help_reply, not_found
+from medinfo.language import words
+from medinfo.safety import REMINDER, URGENT
+from medinfo.store import KnowledgeStore
+
+
+@pytest.fixture
+def ask(store, nlp, common):
+    def ask(intent, text, entities=(), remembered=None, remind=False, kb=store):
+        question = Question(intent, text, words(nlp, text), list(entities), remembered)
+        return answer(kb, question, common, remind)
+
+    return ask
+
+
+def body(reply):
+    """The article text of an answer: the message after the lead line."""
+    answer_message = next(m for m in reply.messages if "From the article:" in m["text"])
+    return answer_message["text"].split("\n", 1)[1]
+
+
+def squash(text):
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.mark.parametrize(
+    "intent, text, expected",
+    [
+        ("ask_what_is", "what is cervical insufficiency", "painless opening of the cervix"),
+        ("ask_causes", "what causes a weak cervix", "not well understood"),
+        ("ask_risk_factors", "who is at risk of it", "cone biopsy"),
+        ("ask_symptoms", "what are the symptoms", "vaginal bleeding or spotting"),
+        ("ask_diagnosis", "how do doctors diagnose it", "It is suspected when"),
+        ("ask_treatment", "how is it treated", "progesterone"),
+        ("ask_recurrence", "will it happen again in my next pregnancy", "less than 30%"),
+        ("ask_timing", "at how many weeks does it happen", "between 16 and 22 weeks"),
+    ],
+)
+def test_each_topic_is_answered_from_its_section(ask, article_text, intent, text, expected):
+    reply = ask(intent, text)
+    assert reply.answered and reply.condition == "cervical insufficiency"
+    assert expected in body(reply)
+    for line in body(reply).split("\n"):  # every stated sentence is article text
+        for sentence in re.split(r"(?<=[.:])\s+(?=[A-Z])", line.lstrip("• ")):
+            assert squash(sentence) in squash(article_text)
+    footer = reply.messages[-1]
+    assert footer["text"].startswith(
+        "Source: “Cervical Insufficiency”, MSD Manual Consumer Version"
+    )
+    topics = [b["payload"].split("{")[0] for b in footer["buttons"]]
+    assert f"/{intent}" not in topics and len(topics) == len(TOPICS) - 1
+
+
+@pytest.mark.parametrize(
+    "intent, text, expected, absent",
+    [
+        (
+            "ask_treatment",
+            "when are the stiches taken out",
+            "Stitches are usually removed",
+            "progesterone",
+        ),
+        ("ask_treatment", "will i be put to sleep for the stitch", "anesthetic", "removed"),
+        (
+            "ask_what_is",
+            "what is a cerclage",
+            "Such procedures are called cervical cerclage.",
+            "30%",
+        ),
+        ("ask_treatment", "how does progesterone help", "every night", "anesthetic"),
+        ("ask_diagnosis", "can an ultrasound show it", "ultrasonography", "It is suspected"),
+        ("ask_symptoms", "is discharge a sign of it", "vaginal discharge", "no symptoms until"),
+    ],
+)
+def test_specific_terms_and_facts_narrow_the_answer(ask, intent, text, expected, absent):
+    reply = ask(intent, text)
+    assert expected in body(reply) and absent not in body(reply)
+
+
+@pytest.mark.parametrize(
+    "intent, text, entities",
+    [
+        ("ask_symptoms", "what are the symptoms of diabetes", ["diabetes"]),
+        ("ask_treatment", "how is preeclampsia treated", ["preeclampsia"]),
+        ("ask_symptoms", "what are the symptoms of gestational diabetes", []),  # entity missed
+        ("ask_what_is", "what is a doula", []),
+        ("ask_causes", "does cervical insufficiency cause autism", ["cervical insufficiency"]),
+    ],
+)
+def test_what_the_article_does_not_cover_is_not_found(ask, intent, text, entities):
+    reply = ask(intent, text, entities)
+    assert not reply.answered
+    [message] = reply.messages
+    assert message["text"].startswith("Not Found")
+    assert "I can answer questions about cervical insufficiency" in message["text"]
+    assert len(message["buttons"]) == len(TOPICS)
+
+
+def test_a_term_of_the_article_is_not_mistaken_for_another_condition(ask):
+    reply = ask("ask_risk_factors", "does ehlers danlos make it more likely", ["ehlers danlos"])
+    assert reply.answered and "Ehlers-Danlos syndrome" in body(reply)
+
+
+def test_follow_up_uses_the_remembered_condition(ask):
+    assert (
+        ask("ask_causes", "what causes it", remembered="weak cervix").condition
+        == "cervical insufficiency"
+    )
+    reply = ask("ask_causes", "and what causes it", remembered="diabetes")
+    assert not reply.answered and "diabetes" in reply.messages[0]["text"]
+
+
+def test_emergency_gets_urgent_advice_first_then_the_article(ask):
+    reply = ask("report_emergency", "im 19 weeks and bleeding, something feels wrong")
+    assert reply.messages[0]["text"] == URGENT
+    assert "vaginal bleeding" in body(reply)
+
+
+def test_emergency_words_in_a_question_intent_still_get_urgent_advice(ask):
+    reply = ask("ask_symptoms", "i have cramps and pressure in my vagina is that a symptom")
+    assert reply.messages[0]["text"] == URGENT
+
+
+def test_a_question_about_bleeding_is_not_an_emergency(ask):
+    assert URGENT not in [m["text"] for m in ask("ask_symptoms", "is bleeding a symptom").messages]
+
+
+def test_missed_emergency_still_gets_urgent_advice_in_not_found(store):
+    reply = not_found(store, said="help my water just broke")
+    assert reply.messages[0]["text"] == URGENT and reply.messages[1]["text"].startswith("Not Found")
+
+
+def test_reminder_only_when_asked(ask):
+    assert REMINDER in ask("ask_causes", "what causes it", remind=True).messages[-1]["text"]
+    assert REMINDER not in ask("ask_causes", "what causes it", remind=False).messages[-1]["text"]
+
+
+def test_help_lists_topics_with_buttons(store):
+    [message] = help_reply(store).messages
+    assert "cervical insufficiency" in message["text"]
+    assert message["buttons"][1] == {
+        "title": "Causes",
+        "payload": '/ask_causes{"condition": "cervical insufficiency"}',
+    }
+
+
+def test_with_several_articles_an_unnamed_condition_is_asked_for(tmp_path, ask, nlp):
+    sources = tmp_path / "sources"
+    shutil.copytree(FIXTURE_SOURCES, sources)
+    shutil.copy(ARTICLE, sources)
+    shutil.copy(ARTICLE.with_suffix(".meta.yml"), sources)
+    kb = KnowledgeStore(builder.build_knowledge(sources, nlp=nlp))
+    reply = ask("ask_causes", "what causes it", kb=kb)
+    assert not reply.answered and reply.messages[0]["text"].startswith("Which condition")
+    assert len(reply.messages[0]["buttons"]) == 2
+    reply = ask("ask_causes", "what causes zorbic drift", kb=kb)
+    assert reply.answered and "Nobody knows what causes zorbic drift" in body(reply)
