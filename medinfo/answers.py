@@ -125,20 +125,18 @@ def asked_fact(store: KnowledgeStore, condition: Condition, lemmas: set) -> Opti
 
 
 def narrow_to_terms(
-    condition: Condition, passages: List[Passage], lemmas: set, names: FrozenSet[str]
+    condition: Condition, passages: List[Passage], lemmas: set, ignore: FrozenSet[str]
 ) -> List[Passage]:
-    """Keep the passages naming a specific article term the question uses, if any do."""
+    """Keep the passages naming a specific article term the question uses, if any do.
+    `ignore` holds the words that name the condition or the topic ("treatment", "symptom")."""
     counts: Dict[str, int] = {}
     for p in condition.passages:
         for lemma in p["lemmas"]:
             counts[lemma] = counts.get(lemma, 0) + 1
     terms = {
         w
-        for w in lemmas
-        if len(w) > 3
-        and w not in names
-        and w not in STOP_WORDS
-        and 0 < counts.get(w, 0) <= MAX_TERM_PASSAGES
+        for w in lemmas - ignore
+        if len(w) > 3 and w not in STOP_WORDS and 0 < counts.get(w, 0) <= MAX_TERM_PASSAGES
     }
     narrowed = [p for p in passages if terms.intersection(p["lemmas"])]
     return narrowed or passages
@@ -203,8 +201,8 @@ def answer(
         passages, label = condition.fact(fact), fact.replace("_", " ")
     else:
         pool = condition.passages if topic == "what_is" else topic_passages(condition, topic)
-        names = frozenset(w for n in condition.names for w in n.split())
-        passages = narrow_to_terms(condition, pool, lemmas, names)
+        ignore = store.question_words | {w for n in condition.names for w in n.split()}
+        passages = narrow_to_terms(condition, pool, lemmas, ignore)
         if passages == pool and topic == "what_is":
             passages = topic_passages(condition, topic)
         label = TOPIC_PHRASE[topic]

@@ -199,9 +199,7 @@ def build_knowledge(sources: Path = SOURCES, rules_path: Path = RULES, nlp=None)
     knowledge = {
         "version": 1,
         "question_synonyms": rules.question_synonyms,
-        "question_words": sorted(
-            {*rules.question_words, *(c for cues in rules.sections.values() for c in cues)}
-        ),
+        "question_words": sorted(set(rules.question_words)),
         "fact_questions": {name: spec["asked_by"] for name, spec in rules.facts.items()},
         "conditions": [build_condition(path, rules, nlp) for path in articles],
     }

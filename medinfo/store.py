@@ -101,6 +101,10 @@ class KnowledgeStore:
         return self.knowledge["question_synonyms"]
 
     @property
+    def question_words(self) -> FrozenSet[str]:
+        return frozenset(self.knowledge["question_words"])
+
+    @property
     def fact_questions(self) -> Dict[str, List[List[str]]]:
         return self.knowledge["fact_questions"]
 

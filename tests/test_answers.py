@@ -2,10 +2,11 @@ import re
 import shutil
 
 import pytest
+import yaml
 
-from conftest import ARTICLE, FIXTURE_SOURCES
+from conftest import ARTICLE, FIXTURE_SOURCES, PROJECT
 from medinfo import builder
-from medinfo.answers import TOPICS, Question, answer, help_reply, not_found
+from medinfo.answers import INTENT_TOPIC, TOPICS, Question, answer, help_reply, not_found
 from medinfo.language import words
 from medinfo.safety import REMINDER, URGENT
 from medinfo.store import KnowledgeStore
@@ -39,6 +40,8 @@ def squash(text):
         ("ask_symptoms", "what are the symptoms", "vaginal bleeding or spotting"),
         ("ask_diagnosis", "how do doctors diagnose it", "It is suspected when"),
         ("ask_treatment", "how is it treated", "progesterone"),
+        ("ask_treatment", "and the treatment?", "cerclage"),
+        ("ask_symptoms", "symptoms?", "no symptoms until"),
         ("ask_recurrence", "will it happen again in my next pregnancy", "less than 30%"),
         ("ask_timing", "at how many weeks does it happen", "between 16 and 22 weeks"),
     ],
@@ -162,3 +165,29 @@ def test_with_several_articles_an_unnamed_condition_is_asked_for(tmp_path, ask, 
     assert len(reply.messages[0]["buttons"]) == 2
     reply = ask("ask_causes", "what causes zorbic drift", kb=kb)
     assert reply.answered and "Nobody knows what causes zorbic drift" in body(reply)
+
+
+def heldout_questions():
+    """(intent, text, condition entities) of the held-out NLU set's knowledge questions."""
+    data = yaml.safe_load((PROJECT / "tests" / "nlu_heldout.yml").read_text(encoding="utf-8"))
+    for item in data["nlu"]:
+        if item["intent"] not in INTENT_TOPIC:
+            continue
+        for line in item["examples"].splitlines():
+            example = line.strip()[2:]
+            entities = re.findall(r"\[([^\]]+)\]\(condition\)", example)
+            yield item["intent"], re.sub(r"\[([^\]]+)\]\(condition\)", r"\1", example), entities
+
+
+def test_scope_guard_on_the_heldout_questions(ask, store):
+    """Given the right intent and entities, every held-out question about the article is
+    answered and every one about another condition is Not Found."""
+    wrong = []
+    for intent, text, entities in heldout_questions():
+        about_other = any(store.find(e) is None for e in entities) and not any(
+            store.find(e) for e in entities
+        )
+        reply = ask(intent, text, entities)
+        if reply.answered == about_other:
+            wrong.append((intent, text, reply.messages[0]["text"][:80]))
+    assert not wrong
