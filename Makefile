@@ -36,9 +36,7 @@ run: train ## Serve the bot: Rasa on :5005, actions on :5055
 	scripts/serve.sh
 
 shell: train ## Talk to the bot in the terminal (rasa shell with the action server)
-	@$(BIN)/rasa run actions --port 5055 >/tmp/cervix-bot-actions.log 2>&1 & pid=$$!; \
-	  trap "kill $$pid 2>/dev/null" EXIT; \
-	  $(BIN)/rasa shell --endpoints endpoints.yml
+	scripts/shell.sh
 
 test: train ## Run every test: unit, data validation, NLU, stories, end to end
 	$(BIN)/python -m pytest

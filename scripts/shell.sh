@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Talk to the bot in the terminal: the action server in the background, `rasa shell` in front.
+# However the shell ends (/stop, Ctrl-C, the terminal closing), the action server goes too.
+set -u
+cd "$(dirname "$0")/.."
+export TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore
+log="${TMPDIR:-/tmp}/cervix-bot-actions.log"
+.venv/bin/rasa run actions --actions actions --port "${ACTIONS_PORT:-5055}" >"$log" 2>&1 &
+actions=$!
+trap 'kill $actions 2>/dev/null; wait $actions 2>/dev/null' EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+echo "Action server log: $log"
+.venv/bin/rasa shell --endpoints endpoints.yml
