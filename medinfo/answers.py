@@ -77,6 +77,20 @@ def help_reply(store: KnowledgeStore) -> Reply:
     )
 
 
+def which_condition(store: KnowledgeStore) -> Reply:
+    """With several articles and none named, ask which condition is meant."""
+    buttons = [
+        {
+            "title": c.name.capitalize(),
+            "payload": f"/ask_what_is{json.dumps({'condition': c.name})}",
+        }
+        for c in store.conditions
+    ]
+    return Reply(
+        [{"text": "Which condition do you mean? " + capabilities(store), "buttons": buttons}]
+    )
+
+
 def not_found(store: KnowledgeStore, about: Optional[str] = None, said: str = "") -> Reply:
     """The honest reply to what the article does not cover; urgent advice first if `said`
     describes an emergency the classifier did not recognise."""
@@ -168,21 +182,7 @@ def answer(
     messages = [{"text": URGENT}] if urgent else []
     condition, unknown = resolve_condition(store, question)
     if condition is None and unknown is None:  # several articles, none named
-        return Reply(
-            messages
-            + [
-                {
-                    "text": "Which condition do you mean? " + capabilities(store),
-                    "buttons": [
-                        {
-                            "title": c.name.capitalize(),
-                            "payload": f"/ask_what_is{json.dumps({'condition': c.name})}",
-                        }
-                        for c in store.conditions
-                    ],
-                }
-            ]
-        )
+        return Reply(messages + which_condition(store).messages)
     if unknown is not None:
         reply = not_found(store, unknown)
         return Reply(messages + reply.messages, condition=unknown)
