@@ -14,8 +14,8 @@ URGENT = (
     "emergency services now. Do not wait for an answer from a chatbot."
 )
 REMINDER = (
-    "This is general information from a medical article, not medical advice, and it cannot "
-    "tell you what is happening in your own pregnancy. Your doctor or midwife can."
+    "This is general information from a medical article, not medical advice: about your own "
+    "pregnancy, ask your doctor or midwife."
 )
 
 _SIGNS = re.compile(
