@@ -195,7 +195,12 @@ def answer(
             reply = not_found(store, " ".join(foreign))
             return Reply(reply.messages, condition=condition.name)
 
-    topic = "symptoms" if question.intent == EMERGENCY_INTENT else INTENT_TOPIC[question.intent]
+    if question.intent == EMERGENCY_INTENT:
+        topic = "symptoms"  # the article's warning signs follow the urgent advice
+    elif question.intent in INTENT_TOPIC:
+        topic = INTENT_TOPIC[question.intent]
+    else:  # called for an intent that asks no question of the article
+        return Reply(messages + not_found(store).messages, condition=condition.name)
     fact = asked_fact(store, condition, lemmas)
     if fact and not urgent:
         passages, label = condition.fact(fact), fact.replace("_", " ")

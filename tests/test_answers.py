@@ -140,6 +140,11 @@ def test_missed_emergency_still_gets_urgent_advice_in_not_found(store):
     assert reply.messages[0]["text"] == URGENT and reply.messages[1]["text"].startswith("Not Found")
 
 
+def test_an_intent_without_a_topic_is_not_found_not_a_crash(ask):
+    reply = ask("greet", "hello there")
+    assert not reply.answered and reply.messages[0]["text"].startswith("Not Found")
+
+
 def test_reminder_only_when_asked(ask):
     assert REMINDER in ask("ask_causes", "what causes it", remind=True).messages[-1]["text"]
     assert REMINDER not in ask("ask_causes", "what causes it", remind=False).messages[-1]["text"]
