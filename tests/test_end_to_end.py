@@ -1,9 +1,7 @@
 """The real action server and Rasa server, started as `make run` starts them, spoken to over
 the REST webhook, then stopped with SIGTERM."""
 
-import os
 import signal
-import socket
 import subprocess
 import time
 import uuid
@@ -12,60 +10,16 @@ import pytest
 import requests
 
 from medinfo.safety import REMINDER, URGENT
-from rasa_cli import ENV, PROJECT, latest_model
+from servers import port, port_open, serve_bot
 
-RASA_PORT, ACTIONS_PORT = 15005, 15055
+RASA_PORT, ACTIONS_PORT = port(5), port(55)
 WEBHOOK = f"http://localhost:{RASA_PORT}/webhooks/rest/webhook"
-START_TIMEOUT = 180
-
-
-def port_open(port):
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) == 0
-
-
-def wait_until_up(process, url):
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "the servers exited while starting"
-        try:
-            if requests.get(url, timeout=2).ok:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(1)
-    raise AssertionError(f"{url} did not answer within {START_TIMEOUT} s")
 
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
-    assert not port_open(RASA_PORT) and not port_open(ACTIONS_PORT), "test ports are taken"
-    endpoints = tmp_path_factory.mktemp("e2e") / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://localhost:{ACTIONS_PORT}/webhook"\n')
-    env = {
-        **ENV,
-        "RASA_PORT": str(RASA_PORT),
-        "ACTIONS_PORT": str(ACTIONS_PORT),
-        "ENDPOINTS": str(endpoints),
-        "MODELS": str(latest_model()),
-    }
-    log = open(endpoints.parent / "serve.log", "w")
-    process = subprocess.Popen(
-        [str(PROJECT / "scripts" / "serve.sh")],
-        cwd=PROJECT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        wait_until_up(process, f"http://localhost:{ACTIONS_PORT}/health")
-        wait_until_up(process, f"http://localhost:{RASA_PORT}/")
+    with serve_bot(tmp_path_factory.mktemp("e2e"), RASA_PORT, ACTIONS_PORT) as process:
         yield process
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        log.close()
 
 
 class Conversation:

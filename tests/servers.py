@@ -1,0 +1,108 @@
+"""Start the project's real servers for end-to-end tests, on ports no other run is using.
+
+Every end-to-end test takes its ports from `port(offset)`: TEST_PORT_BASE (default 15000)
+plus an offset fixed per test module, so two checkouts testing at once on one machine do not
+collide (give each a different TEST_PORT_BASE).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Dict, Iterator, Optional
+
+import requests
+
+from rasa_cli import ENV, PROJECT, latest_model
+
+PORT_BASE = int(os.environ.get("TEST_PORT_BASE", "15000"))
+START_TIMEOUT = 180
+
+
+def port(offset: int) -> int:
+    return PORT_BASE + offset
+
+
+def port_open(number: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", number)) == 0
+
+
+def wait_until_up(process: subprocess.Popen, url: str, timeout: float = START_TIMEOUT) -> None:
+    """Poll `url` until it answers 2xx; fail early if the process died while starting."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"the server exited while starting ({url})"
+        try:
+            if requests.get(url, timeout=2).ok:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"{url} did not answer within {timeout} s")
+
+
+def stop(process: subprocess.Popen, timeout: float = 60) -> None:
+    """SIGTERM the process group, then SIGKILL whatever is left of it."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            pass
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+@contextmanager
+def serve_bot(
+    workdir: Path,
+    rasa_port: int,
+    actions_port: int,
+    endpoints: Optional[str] = None,
+    env: Optional[Dict[str, str]] = None,
+) -> Iterator[subprocess.Popen]:
+    """Run scripts/serve.sh (what `make run` runs) until the block ends.
+
+    `endpoints` is the text of an endpoints.yml; by default only the action endpoint on
+    `actions_port`. The log is `workdir/serve.log`, printed when starting fails."""
+    assert not port_open(rasa_port) and not port_open(actions_port), "test ports are taken"
+    workdir.mkdir(parents=True, exist_ok=True)
+    endpoints_file = workdir / "endpoints.yml"
+    endpoints_file.write_text(
+        endpoints or f'action_endpoint:\n  url: "http://localhost:{actions_port}/webhook"\n'
+    )
+    full_env = {
+        **ENV,
+        "RASA_PORT": str(rasa_port),
+        "ACTIONS_PORT": str(actions_port),
+        "ENDPOINTS": str(endpoints_file),
+        "MODELS": str(latest_model()),
+        **(env or {}),
+    }
+    log_path = workdir / "serve.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [str(PROJECT / "scripts" / "serve.sh")],
+            cwd=PROJECT,
+            env=full_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            try:
+                wait_until_up(process, f"http://localhost:{actions_port}/health")
+                wait_until_up(process, f"http://localhost:{rasa_port}/")
+            except AssertionError as error:
+                raise AssertionError(f"{error}\n{log_path.read_text()[-3000:]}") from None
+            yield process
+        finally:
+            stop(process)
