@@ -15,11 +15,16 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from medinfo.answers import Question, Reply, answer, help_reply, not_found
 from medinfo.language import common_words, load_pipeline, words
-from medinfo.store import KnowledgeStore
+from medinfo.schema import KnowledgeError
+from medinfo.store import KnowledgeStore, knowledge_path
 
 logger = logging.getLogger(__name__)
 
-STORE = KnowledgeStore.load()
+try:
+    STORE = KnowledgeStore.load(knowledge_path())
+except KnowledgeError as error:
+    # Exit with the file and the problem named rather than serve answers from nothing.
+    raise SystemExit(f"The action server cannot start: {error}") from None
 NLP = load_pipeline()
 COMMON = common_words()
 

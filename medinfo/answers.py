@@ -100,6 +100,15 @@ def not_found(store: KnowledgeStore, about: Optional[str] = None, said: str = ""
     return Reply(urgent + [{"text": text, "buttons": topic_buttons(store.conditions[0])}])
 
 
+def unavailable(store: KnowledgeStore) -> Reply:
+    """The reply when the answers cannot be looked up (the action server is down or slow)."""
+    text = (
+        "Sorry, I cannot look up the article right now. Please ask again in a minute. "
+        + capabilities(store)
+    )
+    return Reply([{"text": text, "buttons": topic_buttons(store.conditions[0])}])
+
+
 def source_line(condition: Condition) -> str:
     s = condition.source
     return f"Source: “{s['title']}”, {s['publisher']}, by {s['author']}."

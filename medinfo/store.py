@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,11 @@ from typing import Dict, FrozenSet, Iterable, List, Optional
 from medinfo.schema import KnowledgeError, validate_knowledge
 
 KNOWLEDGE_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "knowledge.json"
+
+
+def knowledge_path() -> Path:
+    """The knowledge file the servers load: $KNOWLEDGE_FILE if set, else the project's."""
+    return Path(os.environ.get("KNOWLEDGE_FILE") or KNOWLEDGE_FILE)
 Passage = dict
 
 

@@ -106,3 +106,49 @@ def serve_bot(
             yield process
         finally:
             stop(process)
+
+
+def start_part(
+    workdir: Path,
+    name: str,
+    part: str,
+    rasa_port: Optional[int] = None,
+    actions_port: Optional[int] = None,
+    endpoints: Optional[str] = None,
+    env: Optional[Dict[str, str]] = None,
+    wait: bool = True,
+) -> subprocess.Popen:
+    """Start `scripts/serve.sh <part>` ("rasa", "actions" or "both") in its own process group,
+    logging to `workdir/<name>.log`; with `wait`, return once it answers. `endpoints` is the
+    text of an endpoints file written to `workdir/<name>.endpoints.yml` (default: serve.sh's)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    full_env = {**ENV, "MODELS": str(latest_model()), **(env or {})}
+    for variable, number in (("RASA_PORT", rasa_port), ("ACTIONS_PORT", actions_port)):
+        if number is not None:
+            assert not port_open(number), f"test port {number} is taken"
+            full_env[variable] = str(number)
+    if endpoints is not None:
+        endpoints_file = workdir / f"{name}.endpoints.yml"
+        endpoints_file.write_text(endpoints)
+        full_env["ENDPOINTS"] = str(endpoints_file)
+    log_path = workdir / f"{name}.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [str(PROJECT / "scripts" / "serve.sh"), part],
+            cwd=PROJECT,
+            env=full_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    process.log_path = log_path  # type: ignore[attr-defined]
+    if wait:
+        try:
+            if part != "rasa":
+                wait_until_up(process, f"http://localhost:{actions_port}/health")
+            if part != "actions":
+                wait_until_up(process, f"http://localhost:{rasa_port}/")
+        except AssertionError as error:
+            stop(process)
+            raise AssertionError(f"{error}\n{log_path.read_text()[-3000:]}") from None
+    return process
