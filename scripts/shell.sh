@@ -12,4 +12,5 @@ trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
 echo "Action server log: $log"
+mkdir -p var  # endpoints.yml keeps conversations in var/conversations.db
 .venv/bin/rasa shell --endpoints endpoints.yml
