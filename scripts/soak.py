@@ -25,6 +25,8 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from production import production  # noqa: E402  (the tests' set-up of the same profile)
 
+APOLOGY = "Sorry, I cannot look up the article right now"  # serving/action_fallback.py
+
 # What a conversation says, over and over, and what each reply must contain.
 SCRIPT = [
     ("what is a weak cervix", "painless opening of the cervix"),
@@ -62,8 +64,12 @@ def converse(setup, sender: str, turns: int, offset: int) -> dict:
             errors[f"HTTP {response.status_code}"] += 1
         elif not response.json():
             errors["no reply"] += 1
-        elif expected not in "\n".join(r.get("text", "") for r in response.json()):
-            errors["wrong reply"] += 1
+        else:
+            said = "\n".join(r.get("text", "") for r in response.json())
+            if said.startswith(APOLOGY):
+                errors["apology: action server over ACTION_TIMEOUT"] += 1
+            elif expected not in said:
+                errors["wrong reply"] += 1
     return {"sender": sender, "latencies": latencies, "errors": errors, "sent": sent}
 
 
@@ -96,7 +102,10 @@ def main() -> None:
     base = args.port_base
     with tempfile.TemporaryDirectory() as workdir:
         with production(Path(workdir), base, [base + 1, base + 2]) as setup:
-            print(f"{args.conversations} conversations x {per_conversation} turns, 2 replicas")
+            print(
+                f"{args.conversations} conversations x {per_conversation} turns, 2 replicas",
+                flush=True,
+            )
             started = time.monotonic()
             with ThreadPoolExecutor(max_workers=args.conversations) as pool:
                 results = list(
