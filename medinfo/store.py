@@ -16,12 +16,12 @@ from typing import Dict, FrozenSet, Iterable, List, Optional
 from medinfo.schema import KnowledgeError, validate_knowledge
 
 KNOWLEDGE_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "knowledge.json"
+Passage = dict
 
 
 def knowledge_path() -> Path:
     """The knowledge file the servers load: $KNOWLEDGE_FILE if set, else the project's."""
     return Path(os.environ.get("KNOWLEDGE_FILE") or KNOWLEDGE_FILE)
-Passage = dict
 
 
 def normalise(text: str) -> str:
