@@ -85,6 +85,7 @@ def serve_bot(
         "ACTIONS_PORT": str(actions_port),
         "ENDPOINTS": str(endpoints_file),
         "MODELS": str(latest_model()),
+        "WEB_PORT": "0",  # the demo page on any free port, unless a test names one in `env`
         **(env or {}),
     }
     log_path = workdir / "serve.log"
