@@ -21,7 +21,9 @@ WEB = Path(__file__).resolve().parent
 BUNDLE = WEB / "node_modules" / "rasa-webchat" / "lib" / "index.js"
 # The bundle's stylesheet imports its web font from Google; the widget falls back to the
 # system's sans-serif without it. (The policy below would block it too, noisily.)
-REMOTE_FONT = b"@import url(https://fonts.googleapis.com/css?family=Inter:400,500,700&display=swap);"
+REMOTE_FONT = (
+    b"@import url(https://fonts.googleapis.com/css?family=Inter:400,500,700&display=swap);"
+)
 FILES = {  # URL path -> (file, content type)
     "/": (WEB / "index.html", "text/html; charset=utf-8"),
     "/chat.js": (WEB / "chat.js", "text/javascript; charset=utf-8"),
