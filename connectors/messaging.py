@@ -17,14 +17,14 @@ import asyncio
 import hashlib
 import hmac
 import os
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 from urllib.parse import urlsplit, urlunsplit
 
 from aiogram.bot.api import TelegramAPIServer
 from fbmessenger import MessengerClient
 from fbmessenger.elements import Text as FBText
 from rasa.core.channels import facebook, slack, telegram, twilio
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.shared.exceptions import RasaException
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -40,15 +40,37 @@ def _forbidden(what: str) -> HTTPResponse:
     return response.text(f"Forbidden: {what}", status=403)
 
 
-def _guard(blueprint: Blueprint, path: str, is_authentic: Callable[[Request], bool]) -> None:
-    """Refuse POSTs to `path` of a Rasa connector's blueprint that fail `is_authentic`."""
+class SignedWebhook:
+    """For Rasa connectors that check no signature: a POST to /webhook that fails
+    `is_authentic` gets 403 before Rasa handles it. The check needs one more credential than
+    Rasa's connector takes, named `extra`; `arguments` are the ones Rasa's takes, in order."""
 
-    @blueprint.middleware("request")
-    async def authenticate(request: Request) -> Optional[HTTPResponse]:
-        if request.method == "POST" and request.path.endswith(path):
-            if not is_authentic(request):
-                return _forbidden("the request is not signed by the platform")
-        return None
+    arguments: Tuple[str, ...]
+    extra: str
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        if not credentials or not credentials.get(cls.extra):
+            cls.raise_missing_credentials_exception()
+        # debug_mode off: a failing message is logged, not answered with a 500
+        channel = cls(*(credentials.get(key) for key in cls.arguments), debug_mode=False)
+        setattr(channel, cls.extra, str(credentials[cls.extra]))
+        return channel
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        blueprint = super().blueprint(on_new_message)
+
+        @blueprint.middleware("request")
+        async def authenticate(request: Request) -> Optional[HTTPResponse]:
+            if request.method == "POST" and request.path.endswith("/webhook"):
+                if not self.is_authentic(request):
+                    return _forbidden("the request is not signed by the platform")
+            return None
+
+        return blueprint
+
+    def is_authentic(self, request: Request) -> bool:
+        raise NotImplementedError
 
 
 # Telegram --------------------------------------------------------------------------------
@@ -72,26 +94,11 @@ class TelegramOutput(telegram.TelegramOutput):
         await super().send_text_with_buttons(recipient_id, text, buttons, button_type, **kwargs)
 
 
-class TelegramInput(telegram.TelegramInput):
+class TelegramInput(SignedWebhook, telegram.TelegramInput):
     """Also needs `secret_token`: Telegram sends it in X-Telegram-Bot-Api-Secret-Token."""
 
-    @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "TelegramInput":
-        if not credentials or not credentials.get("secret_token"):
-            cls.raise_missing_credentials_exception()
-        channel = cls(
-            credentials.get("access_token"),
-            credentials.get("verify"),
-            credentials.get("webhook_url"),
-            debug_mode=False,  # a failing message is logged, not answered with a 500
-        )
-        channel.secret_token = str(credentials["secret_token"])
-        return channel
-
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        blueprint = super().blueprint(on_new_message)
-        _guard(blueprint, "/webhook", self.is_authentic)
-        return blueprint
+    arguments = ("access_token", "verify", "webhook_url")
+    extra = "secret_token"
 
     def is_authentic(self, request: Request) -> bool:
         token = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
@@ -256,26 +263,11 @@ class TwilioOutput(twilio.TwilioOutput):
         await self.send_text_message(recipient_id, text, **kwargs)
 
 
-class TwilioInput(twilio.TwilioInput):
+class TwilioInput(SignedWebhook, twilio.TwilioInput):
     """Also needs `webhook_url`: the public URL Twilio posts to, which it signs."""
 
-    @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "TwilioInput":
-        if not credentials or not credentials.get("webhook_url"):
-            cls.raise_missing_credentials_exception()
-        channel = cls(
-            credentials.get("account_sid"),
-            credentials.get("auth_token"),
-            credentials.get("twilio_number"),
-            debug_mode=False,
-        )
-        channel.webhook_url = str(credentials["webhook_url"])
-        return channel
-
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        blueprint = super().blueprint(on_new_message)
-        _guard(blueprint, "/webhook", self.is_authentic)
-        return blueprint
+    arguments = ("account_sid", "auth_token", "twilio_number")
+    extra = "webhook_url"
 
     def is_authentic(self, request: Request) -> bool:
         signature = request.headers.get("X-Twilio-Signature", "")
