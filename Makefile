@@ -4,11 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.ready
 KNOWLEDGE := knowledge/knowledge.json
+WIDGET := web/node_modules/.installed
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONWARNINGS := ignore
 
 .DEFAULT_GOAL := help
-.PHONY: help setup knowledge train run shell test lint format lock clean
+.PHONY: help setup knowledge train run shell test lint format lock clean browser
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -22,7 +23,16 @@ $(READY): requirements.lock scripts/find_python.sh medinfo/language.py
 	$(BIN)/python -m medinfo.language  # installs the offline spaCy pipeline into the venv
 	@touch $@
 
-setup: $(READY) ## Create .venv (Python 3.10) with the locked versions and the spaCy pipeline
+setup: $(READY) $(WIDGET) ## Create .venv (Python 3.10) with the locked versions and the spaCy pipeline
+
+# The demo page's chat widget from npm, reinstalled only when the lock file changes.
+$(WIDGET): web/package-lock.json
+	@scripts/system_package.sh npm npm
+	cd web && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+browser: ## Make sure headless Chromium (Debian's) is there for the browser test
+	@scripts/system_package.sh chromium chromium
 
 $(KNOWLEDGE): knowledge/sources/* knowledge/article_rules.yml knowledge/knowledge.schema.json medinfo/*.py | $(READY)
 	$(BIN)/python -m medinfo.builder
@@ -32,13 +42,13 @@ knowledge: $(KNOWLEDGE) ## Rebuild knowledge/knowledge.json from the articles in
 train: $(KNOWLEDGE) ## Train the model (Rasa skips it when nothing changed)
 	$(BIN)/rasa train --quiet
 
-run: train ## Serve the bot: Rasa on :5005, actions on :5055
+run: train $(WIDGET) ## Serve the bot: Rasa on :5005, actions on :5055, the demo page on :8080
 	scripts/serve.sh
 
 shell: train ## Talk to the bot in the terminal (rasa shell with the action server)
 	scripts/shell.sh
 
-test: train ## Run every test: unit, data validation, NLU, stories, end to end
+test: train $(WIDGET) browser ## Run every test: unit, data validation, NLU, stories, end to end, channels
 	$(BIN)/python -m pytest
 
 lint: $(READY) ## Check style (ruff) and the Rasa training data
@@ -56,4 +66,5 @@ lock: ## Re-resolve requirements.in into requirements.lock (in a scratch venv)
 
 clean: ## Remove the venv, trained models and test results
 	rm -rf $(VENV) models results .pytest_cache .rasa
+	rm -rf web/node_modules
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Serve the bot in the foreground: the action server, then the Rasa server on the newest
-# trained model. Ctrl-C or SIGTERM stops both; if either one exits, the other is stopped too.
+# Serve the bot in the foreground: the action server, the Rasa server on the newest trained
+# model, and the demo page with the chat widget. Ctrl-C or SIGTERM stops them all; if any one
+# exits, the others are stopped too.
 # `serve.sh rasa` or `serve.sh actions` serves only one of them (replicas run apart).
 # BOT_PROFILE=production: endpoints.production.yml (PostgreSQL, Redis; settings from the
-# environment), CORS_ORIGIN required, REST_TOKEN required (connectors/rest.py).
+# environment); WIDGET_ORIGINS, REST_TOKEN and SOCKETIO_SESSION_SECRET are required.
 # Either profile: Rasa's HTTP API is on only with RASA_API_TOKEN and/or RASA_JWT_SECRET set.
 set -u
 cd "$(dirname "$0")/.."
@@ -14,17 +15,9 @@ export BOT_PROFILE=${BOT_PROFILE:-development}
 [ "$BOT_PROFILE" = production ] && ENDPOINTS=${ENDPOINTS:-endpoints.production.yml}
 ENDPOINTS=${ENDPOINTS:-endpoints.yml}
 MODELS=${MODELS:-models}
+export WEB_PORT=${WEB_PORT:-8080} RASA_PORT
 export TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore
-
-pids=()
-stop() {
-  trap - INT TERM EXIT
-  [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null
-  wait
-}
-trap 'stop; exit 130' INT
-trap 'stop; exit 143' TERM
-trap stop EXIT
+mkdir -p var  # the development profile's SQLite conversations (endpoints.yml)
 
 rasa_args=()
 if [ -n "${RASA_API_TOKEN:-}" ] || [ -n "${RASA_JWT_SECRET:-}" ]; then
@@ -33,24 +26,54 @@ if [ -n "${RASA_API_TOKEN:-}" ] || [ -n "${RASA_JWT_SECRET:-}" ]; then
   [ -n "${RASA_JWT_SECRET:-}" ] && rasa_args+=(--jwt-secret "$RASA_JWT_SECRET")
 fi
 if [ "$BOT_PROFILE" = production ]; then
-  if [ -z "${CORS_ORIGIN:-}" ]; then
-    echo "BOT_PROFILE=production needs CORS_ORIGIN, the web widget's origin" \
+  if [ -z "${WIDGET_ORIGINS:-}" ]; then
+    echo "BOT_PROFILE=production needs WIDGET_ORIGINS, the web widget's origins" \
       "(for example https://clinic.example)." >&2
     exit 2
   fi
-  rasa_args+=(--cors "$CORS_ORIGIN")
+  IFS=', ' read -r -a origins <<<"$WIDGET_ORIGINS"
+  rasa_args+=(--cors "${origins[@]}")
+elif [ -z "${SOCKETIO_SESSION_SECRET:-}" ]; then
+  # Development: a signing secret kept beside the conversations, so a widget's session
+  # survives a restart as its conversation does. Production takes it from the environment.
+  [ -s var/session_secret ] || (umask 077 && .venv/bin/python -c \
+    'import secrets; print(secrets.token_hex(32))' >var/session_secret)
+  SOCKETIO_SESSION_SECRET=$(cat var/session_secret)
+  export SOCKETIO_SESSION_SECRET
 fi
-mkdir -p var  # the development profile's SQLite conversations (endpoints.yml)
+
+# Only the channels whose secrets are set (connectors/live_channels.py); says which are live.
+credentials="${TMPDIR:-/tmp}/cervix-bot-credentials-$$.yml"
+if [ "$SERVE" != actions ]; then
+  .venv/bin/python -m connectors.live_channels credentials.yml "$credentials" || exit 1
+fi
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null
+  wait
+  rm -f "$credentials"
+}
+trap 'stop; exit 130' INT
+trap 'stop; exit 143' TERM
+trap stop EXIT
 
 if [ "$SERVE" != rasa ]; then
   .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" &
   pids+=($!)
+  echo "Actions on http://localhost:$ACTIONS_PORT (/health)."
 fi
 if [ "$SERVE" != actions ]; then
   .venv/bin/rasa run --model "$MODELS" --port "$RASA_PORT" --endpoints "$ENDPOINTS" \
-    --credentials credentials.yml ${rasa_args[@]+"${rasa_args[@]}"} &
+    --credentials "$credentials" ${rasa_args[@]+"${rasa_args[@]}"} &
   pids+=($!)
+  echo "Rasa on http://localhost:$RASA_PORT (REST: /webhooks/rest/webhook)."
 fi
-echo "Starting: Rasa on http://localhost:$RASA_PORT (REST: /webhooks/rest/webhook)," \
-  "actions on http://localhost:$ACTIONS_PORT (/health). Ctrl-C stops both."
+if [ "$SERVE" = both ]; then
+  .venv/bin/python web/server.py &
+  pids+=($!)
+  echo "Web widget demo page: http://localhost:$WEB_PORT"
+fi
+echo "Starting; Ctrl-C stops everything."
 wait -n

@@ -30,3 +30,13 @@ def common():
 @pytest.fixture(scope="session")
 def article_text():
     return ARTICLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def channel_bot(tmp_path_factory):
+    """One bot with every channel live (tests/channel_servers.py), shared by the channel
+    tests so that Rasa starts once."""
+    from channel_servers import serve_with_channels
+
+    with serve_with_channels(tmp_path_factory.mktemp("channels")) as bot:
+        yield bot

@@ -85,6 +85,7 @@ def serve_bot(
         "ACTIONS_PORT": str(actions_port),
         "ENDPOINTS": str(endpoints_file),
         "MODELS": str(latest_model()),
+        "WEB_PORT": "0",  # the demo page on any free port, unless a test names one in `env`
         **(env or {}),
     }
     log_path = workdir / "serve.log"
@@ -122,7 +123,7 @@ def start_part(
     logging to `workdir/<name>.log`; with `wait`, return once it answers. `endpoints` is the
     text of an endpoints file written to `workdir/<name>.endpoints.yml` (default: serve.sh's)."""
     workdir.mkdir(parents=True, exist_ok=True)
-    full_env = {**ENV, "MODELS": str(latest_model()), **(env or {})}
+    full_env = {**ENV, "MODELS": str(latest_model()), "WEB_PORT": "0", **(env or {})}
     for variable, number in (("RASA_PORT", rasa_port), ("ACTIONS_PORT", actions_port)):
         if number is not None:
             assert not port_open(number), f"test port {number} is taken"

@@ -42,14 +42,20 @@ def test_the_production_profile_reads_every_setting_from_the_environment():
     assert config["lock_store"]["type"] == "serving.lock_store.AtomicRedisLockStore"
 
 
-PRODUCTION = {"BOT_PROFILE": "production", "CORS_ORIGIN": "https://w.example", "REST_TOKEN": "t"}
+PRODUCTION = {
+    "BOT_PROFILE": "production",
+    "WIDGET_ORIGINS": "https://w.example",
+    "REST_TOKEN": "t",
+    "SOCKETIO_SESSION_SECRET": "s",
+}
 
 
 @pytest.mark.parametrize(
     "missing, message",
     [
-        ("CORS_ORIGIN", "BOT_PROFILE=production needs CORS_ORIGIN"),
+        ("WIDGET_ORIGINS", "BOT_PROFILE=production needs WIDGET_ORIGINS"),
         ("REST_TOKEN", "BOT_PROFILE=production: set REST_TOKEN"),
+        ("SOCKETIO_SESSION_SECRET", "BOT_PROFILE=production: set SOCKETIO_SESSION_SECRET"),
     ],
 )
 def test_production_refuses_to_start_unprotected(tmp_path, missing, message):
