@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 READY := $(VENV)/.ready
 KNOWLEDGE := knowledge/knowledge.json
 WIDGET := web/node_modules/.installed
+PY_CODE := medinfo actions connectors serving scripts web tests
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONWARNINGS := ignore
 
@@ -52,11 +53,11 @@ test: train $(WIDGET) browser ## Run every test: unit, data validation, NLU, sto
 	$(BIN)/python -m pytest
 
 lint: $(READY) ## Check style (ruff) and the Rasa training data
-	$(BIN)/ruff check medinfo actions tests
+	$(BIN)/ruff check $(PY_CODE)
 	$(BIN)/rasa data validate --fail-on-warnings
 
 format: $(READY) ## Format the Python code (ruff)
-	$(BIN)/ruff format medinfo actions tests
+	$(BIN)/ruff format $(PY_CODE)
 
 lock: ## Re-resolve requirements.in into requirements.lock (in a scratch venv)
 	@python=$$(scripts/find_python.sh) || exit 1; rm -rf /tmp/lock-venv; \

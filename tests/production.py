@@ -12,6 +12,7 @@ from typing import Dict, Iterator, List
 
 import psycopg2
 import redis
+
 from servers import start_part, stop
 
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}

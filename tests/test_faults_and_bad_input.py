@@ -12,9 +12,9 @@ import pytest
 import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from servers import port, start_part, stop
 
 from medinfo.answers import TOPICS
+from servers import port, start_part, stop
 
 RASA_PORT, ACTIONS_PORT = port(210), port(211)
 WEBHOOK = f"http://localhost:{RASA_PORT}/webhooks/rest/webhook"

@@ -12,6 +12,7 @@ import uuid
 from urllib.parse import urlencode
 
 import requests
+
 from channel_servers import SECRETS, webhook
 
 CAUSES = "what causes cervical insufficiency?"

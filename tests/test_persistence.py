@@ -6,9 +6,9 @@ import uuid
 import pytest
 import requests
 import yaml
-from servers import port, serve_bot
 
 from conftest import PROJECT
+from servers import port, serve_bot
 
 RASA_PORT, ACTIONS_PORT = port(200), port(201)
 WEBHOOK = f"http://localhost:{RASA_PORT}/webhooks/rest/webhook"

@@ -9,10 +9,10 @@ import jwt
 import pytest
 import redis
 import requests
-from production import REDIS, WIDGET_ORIGIN, production
-from servers import port
 
 from medinfo.safety import REMINDER
+from production import REDIS, WIDGET_ORIGIN, production
+from servers import port
 
 CONVERSATIONS = 20
 # (message, what the reply must contain); turn i goes to replica i % 2 (shifted per

@@ -5,9 +5,9 @@ import re
 
 import pytest
 import yaml
-from servers import port, start_part
 
 from conftest import PROJECT
+from servers import port, start_part
 
 CONFIG_FILES = ["endpoints.yml", "endpoints.production.yml", "credentials.yml"]
 SECRET_KEY = re.compile(r"pass|secret|token|key(?!_prefix)|auth|credential", re.I)

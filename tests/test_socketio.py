@@ -7,6 +7,7 @@ from typing import List
 
 import requests
 import socketio
+
 from channel_servers import RASA_URL, WEB_URL
 
 CAUSES_ANSWER = "not well understood"

@@ -8,10 +8,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from channel_servers import RASA_URL, WEB_URL
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect, sync_playwright
 
+from channel_servers import RASA_URL, WEB_URL
 from conftest import PROJECT
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
