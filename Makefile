@@ -41,6 +41,11 @@ shell: train ## Talk to the bot in the terminal (rasa shell with the action serv
 test: train ## Run every test: unit, data validation, NLU, stories, end to end
 	$(BIN)/python -m pytest
 
+# BENCH_PORT_BASE (default 15000) + 305/355: the bench's Rasa and action server ports.
+.PHONY: bench
+bench: train ## Measure NLU quality, answers, speed and memory; writes docs/benchmarks.md
+	$(BIN)/python -m bench
+
 lint: $(READY) ## Check style (ruff) and the Rasa training data
 	$(BIN)/ruff check medinfo actions tests
 	$(BIN)/rasa data validate --fail-on-warnings
