@@ -22,6 +22,7 @@ def main() -> int:
     parser.add_argument("--skip", default="", help=f"comma-separated steps to skip: {STEPS}")
     parser.add_argument("--docs", default=str(PROJECT / "docs"), help="where to write")
     parser.add_argument("--conversations", type=int, default=20)
+    parser.add_argument("--model", help="a model file (default: the newest in models/)")
     args = parser.parse_args()
     skip = {s for s in args.skip.split(",") if s}
     docs = Path(args.docs)
@@ -31,7 +32,7 @@ def main() -> int:
     sys.path.insert(0, str(PROJECT / "tests"))
     from rasa_cli import latest_model
 
-    model = latest_model()
+    model = Path(args.model).resolve() if args.model else latest_model()
     r = {"machine": resources.machine(), "model": model.name, "model_mb": resources.model_mb(model)}
     log = lambda what: print(f"[bench {time.monotonic() - started:5.0f} s] {what}", flush=True)  # noqa: E731
     log(f"model {model.name}; load average {r['machine']['load']}")
@@ -42,7 +43,7 @@ def main() -> int:
             log("held-out NLU set")
             r["heldout"] = nlu.heldout(model, scratch / "heldout", docs)
         if "serve" not in skip:
-            serve_phase(r, scratch, log, args.conversations, profile="profile" not in skip)
+            serve_phase(r, model, scratch, log, args.conversations, "profile" not in skip)
         if "cv" not in skip:
             log("5-fold cross-validation (trains 5 NLU models)")
             r["cv"] = nlu.cross_validation(scratch / "cv")
@@ -60,7 +61,7 @@ def main() -> int:
     return 0
 
 
-def serve_phase(r, scratch: Path, log, conversations: int, profile: bool) -> None:
+def serve_phase(r, model: Path, scratch: Path, log, conversations: int, profile: bool) -> None:
     """Everything that needs the servers: first answer, answers, speed, profile, memory."""
     from bench import answers, retriever, speed
     from bench.sections import SectionJudge
@@ -69,7 +70,7 @@ def serve_phase(r, scratch: Path, log, conversations: int, profile: bool) -> Non
 
     judge = SectionJudge(KnowledgeStore.load())
     log("starting the servers (scripts/serve.sh)")
-    with served(scratch / "serve", env={"PYTHONWARNINGS": "ignore"}) as facts:
+    with served(scratch / "serve", model) as facts:
         r["start_to_first_answer_s"] = facts["start_to_first_answer_s"]
         log(f"first answer after {facts['start_to_first_answer_s']:.1f} s")
         if answers.ANSWER_FILE.exists():
@@ -88,7 +89,7 @@ def serve_phase(r, scratch: Path, log, conversations: int, profile: bool) -> Non
             log("profile of one turn")
             from bench import profile as profiler
 
-            r["profile"] = profiler.run(PROJECT / "models" / r["model"])
+            r["profile"] = profiler.run(model)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import inspect
+import logging
 import time
 import uuid
 from collections import defaultdict
@@ -58,14 +59,22 @@ async def profile(model: Path, passes: int = 3) -> Dict:
     from rasa.core.processor import MessageProcessor
     from rasa.core.utils import AvailableEndpoints
     from rasa.engine.graph import GraphNode
+    from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.endpoints import EndpointConfig
+    from rasa.utils.log_utils import configure_structlog
+
+    # As `rasa run` logs by default: no per-event debug lines to time by mistake.
+    configure_logging_and_warnings(logging.INFO)
+    configure_structlog(logging.INFO)
 
     endpoints = AvailableEndpoints(
         action=EndpointConfig(url=f"http://localhost:{ACTIONS_PORT}/webhook")
     )
     agent = await load_agent(str(model), endpoints=endpoints)
     timed(GraphNode, "__call__", node_label)
-    timed(RemoteAction, "run", lambda a: "action server call (HTTP)")
+    timed(RemoteAction, "run", lambda a: "custom action call")
+    timed(EndpointConfig, "request", lambda e: "  of which HTTP to the action server")
+    timed(RemoteAction, "_validate_action_result", lambda a: "  of which response schema check")
     timed(MessageProcessor, "parse_message", lambda p: "NLU graph (parse)")
     timed(MessageProcessor, "_predict_next_with_tracker", lambda p: "policy graph (predict)")
     store = type(agent.tracker_store)

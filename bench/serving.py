@@ -90,11 +90,17 @@ def first_answer(timeout: float = 120) -> List[dict]:
 
 @contextmanager
 def served(
-    workdir: Path, endpoints: Optional[str] = None, env: Optional[dict] = None
+    workdir: Path, model: Path, endpoints: Optional[str] = None, env: Optional[dict] = None
 ) -> Iterator[dict]:
     """Serve the bot until the block ends; yields facts about the start and a memory watch."""
     start = time.monotonic()
-    with serve_bot(workdir, RASA_PORT, ACTIONS_PORT, endpoints=endpoints, env=env) as process:
+    with serve_bot(
+        workdir,
+        RASA_PORT,
+        ACTIONS_PORT,
+        endpoints=endpoints,
+        env={"MODELS": str(model), **(env or {})},
+    ) as process:
         watch = MemoryWatch(process.pid)
         watch.start()
         replies = first_answer()
