@@ -8,6 +8,10 @@ ACTIONS_PORT=${ACTIONS_PORT:-5055}
 ENDPOINTS=${ENDPOINTS:-endpoints.yml}
 MODELS=${MODELS:-models}
 export TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore
+# One TensorFlow thread per operation: DIET's small matrices gain nothing from more, and on a
+# few cores extra threads compete with the action server (`make bench`: more turns/s).
+export TF_INTRA_OP_PARALLELISM_THREADS=${TF_INTRA_OP_PARALLELISM_THREADS:-1}
+export TF_INTER_OP_PARALLELISM_THREADS=${TF_INTER_OP_PARALLELISM_THREADS:-1}
 
 pids=()
 stop() {

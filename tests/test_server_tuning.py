@@ -1,10 +1,13 @@
-"""The faster check of action server responses accepts and rejects what Rasa's own does."""
+"""The Rasa server tuning: the faster check of action server responses accepts and rejects
+what Rasa's own does."""
+
+import gc
 
 import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
 
-from components.action_response_check import validate_action_result
+from components.server_tuning import ServerTuning, freeze_loaded_objects, validate_action_result
 
 VALID = {
     "events": [{"event": "slot", "name": "condition", "value": "cervical insufficiency"}],
@@ -38,3 +41,12 @@ def test_an_invalid_response_fails_as_with_rasas_check(result):
         validate_action_result(None, result)
     assert ours.value.message.startswith(theirs.value.message)
     assert "Failed to validate Action server response" in ours.value.message
+
+
+def test_the_first_message_freezes_the_loaded_objects():
+    gc.unfreeze()
+    freeze_loaded_objects.cache_clear()
+    messages = ["a message"]
+    assert ServerTuning().process(messages) is messages
+    assert gc.get_freeze_count() > 0
+    gc.unfreeze()
