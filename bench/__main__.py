@@ -23,6 +23,9 @@ def main() -> int:
     parser.add_argument("--docs", default=str(PROJECT / "docs"), help="where to write")
     parser.add_argument("--conversations", type=int, default=20)
     parser.add_argument("--model", help="a model file (default: the newest in models/)")
+    parser.add_argument(
+        "--env", action="append", default=[], help="KEY=VALUE for the servers (experiments)"
+    )
     args = parser.parse_args()
     skip = {s for s in args.skip.split(",") if s}
     docs = Path(args.docs)
@@ -43,7 +46,9 @@ def main() -> int:
             log("held-out NLU set")
             r["heldout"] = nlu.heldout(model, scratch / "heldout", docs)
         if "serve" not in skip:
-            serve_phase(r, model, scratch, log, args.conversations, "profile" not in skip)
+            env = dict(e.split("=", 1) for e in args.env)
+            r["server_env"] = env
+            serve_phase(r, model, scratch, log, args.conversations, "profile" not in skip, env)
         if "cv" not in skip:
             log("5-fold cross-validation (trains 5 NLU models)")
             r["cv"] = nlu.cross_validation(scratch / "cv")
@@ -61,7 +66,7 @@ def main() -> int:
     return 0
 
 
-def serve_phase(r, model: Path, scratch: Path, log, conversations: int, profile: bool) -> None:
+def serve_phase(r, model, scratch: Path, log, conversations: int, profile: bool, env) -> None:
     """Everything that needs the servers: first answer, answers, speed, profile, memory."""
     from bench import answers, retriever, speed
     from bench.sections import SectionJudge
@@ -70,7 +75,7 @@ def serve_phase(r, model: Path, scratch: Path, log, conversations: int, profile:
 
     judge = SectionJudge(KnowledgeStore.load())
     log("starting the servers (scripts/serve.sh)")
-    with served(scratch / "serve", model) as facts:
+    with served(scratch / "serve", model, env=env) as facts:
         r["start_to_first_answer_s"] = facts["start_to_first_answer_s"]
         log(f"first answer after {facts['start_to_first_answer_s']:.1f} s")
         if answers.ANSWER_FILE.exists():
