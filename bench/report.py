@@ -176,7 +176,13 @@ def markdown(r: Dict) -> str:
             f" {c['errors']} | {c['p50_ms']:.0f} ms | {c['p95_ms']:.0f} ms |"
             f" {c['turns_per_s']:.1f} |",
             "",
-            f"Knowledge turn p50 / small-talk p50: {s['ratio_p50']:.2f}.",
+            f"Knowledge turn p50 / small-talk p50: {s['ratio_p50']:.2f}. The concurrent row is"
+            " the median of three rounds by throughput; all rounds (turns/s, p50, p95, errors): "
+            + "; ".join(
+                f"{x['turns_per_s']:.1f}, {x['p50_ms']:.0f} ms, {x['p95_ms']:.0f} ms, {x['errors']}"
+                for x in s.get("rounds", [])
+            )
+            + ".",
             "",
         ]
     if "profile" in r:
