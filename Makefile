@@ -47,11 +47,11 @@ bench: train ## Measure NLU quality, answers, speed and memory; writes docs/benc
 	$(BIN)/python -m bench
 
 lint: $(READY) ## Check style (ruff) and the Rasa training data
-	$(BIN)/ruff check medinfo actions tests
+	$(BIN)/ruff check medinfo actions tests bench components
 	$(BIN)/rasa data validate --fail-on-warnings
 
 format: $(READY) ## Format the Python code (ruff)
-	$(BIN)/ruff format medinfo actions tests
+	$(BIN)/ruff format medinfo actions tests bench components
 
 lock: ## Re-resolve requirements.in into requirements.lock (in a scratch venv)
 	@python=$$(scripts/find_python.sh) || exit 1; rm -rf /tmp/lock-venv; \
