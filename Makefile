@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 READY := $(VENV)/.ready
 KNOWLEDGE := knowledge/knowledge.json
 WIDGET := web/node_modules/.installed
-PY_CODE := medinfo actions connectors serving scripts web tests
+PY_CODE := medinfo actions connectors serving scripts web bench tests
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONWARNINGS := ignore
 
@@ -51,6 +51,11 @@ shell: train ## Talk to the bot in the terminal (rasa shell with the action serv
 
 test: train $(WIDGET) browser ## Run every test: unit, data validation, NLU, stories, end to end, channels
 	$(BIN)/python -m pytest
+
+# BENCH_PORT_BASE (default 15000) + 305/355: the bench's Rasa and action server ports.
+.PHONY: bench
+bench: train ## Measure NLU quality, answers, speed and memory; writes docs/benchmarks.md
+	$(BIN)/python -m bench
 
 lint: $(READY) ## Check style (ruff) and the Rasa training data
 	$(BIN)/ruff check $(PY_CODE)

@@ -17,6 +17,10 @@ ENDPOINTS=${ENDPOINTS:-endpoints.yml}
 MODELS=${MODELS:-models}
 export WEB_PORT=${WEB_PORT:-8080} RASA_PORT
 export TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore
+# One TensorFlow thread per operation: DIET's small matrices gain nothing from more, and on a
+# few cores extra threads compete with the action server (`make bench`: more turns/s).
+export TF_INTRA_OP_PARALLELISM_THREADS=${TF_INTRA_OP_PARALLELISM_THREADS:-1}
+export TF_INTER_OP_PARALLELISM_THREADS=${TF_INTER_OP_PARALLELISM_THREADS:-1}
 mkdir -p var  # the development profile's SQLite conversations (endpoints.yml)
 
 rasa_args=()

@@ -1,0 +1,101 @@
+"""`python -m bench` (`make bench`): measure NLU quality, end-to-end answers, speed and
+resources against the issue's targets; print the report and write docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import nlu, report, resources
+from bench.serving import PROJECT
+
+STEPS = ("train", "heldout", "cv", "serve", "profile")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--skip", default="", help=f"comma-separated steps to skip: {STEPS}")
+    parser.add_argument("--docs", default=str(PROJECT / "docs"), help="where to write")
+    parser.add_argument("--conversations", type=int, default=20)
+    parser.add_argument("--model", help="a model file (default: the newest in models/)")
+    parser.add_argument(
+        "--env", action="append", default=[], help="KEY=VALUE for the servers (experiments)"
+    )
+    args = parser.parse_args()
+    skip = {s for s in args.skip.split(",") if s}
+    docs = Path(args.docs)
+    docs.mkdir(parents=True, exist_ok=True)
+
+    started = time.monotonic()
+    sys.path.insert(0, str(PROJECT / "tests"))
+    from rasa_cli import latest_model
+
+    model = Path(args.model).resolve() if args.model else latest_model()
+    r = {"machine": resources.machine(), "model": model.name, "model_mb": resources.model_mb(model)}
+    log = lambda what: print(f"[bench {time.monotonic() - started:5.0f} s] {what}", flush=True)  # noqa: E731
+    log(f"model {model.name}; load average {r['machine']['load']}")
+
+    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
+        scratch = Path(scratch)
+        if "heldout" not in skip:
+            log("held-out NLU set")
+            r["heldout"] = nlu.heldout(model, scratch / "heldout", docs)
+        if "serve" not in skip:
+            env = dict(e.split("=", 1) for e in args.env)
+            r["server_env"] = env
+            serve_phase(r, model, scratch, log, args.conversations, "profile" not in skip, env)
+        if "cv" not in skip:
+            log("5-fold cross-validation (trains 5 NLU models)")
+            r["cv"] = nlu.cross_validation(scratch / "cv")
+        if "train" not in skip:
+            log("rasa train --force")
+            r["training_s"] = resources.training_seconds()
+
+    r["load_end"] = os.getloadavg()
+    r["bench_s"] = time.monotonic() - started
+    text = report.markdown(r)
+    (docs / "benchmarks.md").write_text(text, encoding="utf-8")
+    (docs / "benchmarks.json").write_text(json.dumps(r, indent=1, default=str), encoding="utf-8")
+    print(text)
+    log(f"written to {docs / 'benchmarks.md'}")
+    return 0
+
+
+def serve_phase(r, model, scratch: Path, log, conversations: int, profile: bool, env) -> None:
+    """Everything that needs the servers: first answer, answers, speed, profile, memory."""
+    from bench import answers, retriever, speed
+    from bench.sections import SectionJudge
+    from bench.serving import served
+    from medinfo.store import KnowledgeStore
+
+    judge = SectionJudge(KnowledgeStore.load())
+    log("starting the servers (scripts/serve.sh)")
+    with served(scratch / "serve", model, env=env) as facts:
+        r["start_to_first_answer_s"] = facts["start_to_first_answer_s"]
+        log(f"first answer after {facts['start_to_first_answer_s']:.1f} s")
+        if answers.ANSWER_FILE.exists():
+            log("answer file through the webhook, and the TF-IDF retriever")
+            questions = answers.load(judge)
+            r["answers"] = answers.run(judge, questions)
+            r["retriever"] = retriever.score(judge, questions)
+        log(f"speed: warm-up, sequence, {conversations} conversations at once")
+        r["speed"] = speed.run(conversations)
+        peak = facts["watch"].stop()
+        r["memory"] = {
+            "rasa_peak_mb": peak["rasa"] / 2**20,
+            "actions_peak_mb": peak["actions"] / 2**20,
+        }
+        if profile:
+            log("profile of one turn")
+            from bench import profile as profiler
+
+            r["profile"] = profiler.run(model)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

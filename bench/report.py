@@ -1,0 +1,218 @@
+"""The figures as a Markdown report (docs/benchmarks.md), with each target checked."""
+
+from __future__ import annotations
+
+from typing import Dict, List, Tuple
+
+PICTURES = ("intent_confusion_matrix.png", "intent_histogram.png")
+
+
+def pct(x: float) -> str:
+    return f"{100 * x:.1f} %"
+
+
+def targets(r: Dict) -> List[Tuple[str, str, bool]]:
+    """(target, measured, met) for each target of the issue that this run measured."""
+    rows = []
+    if "heldout" in r:
+        h = r["heldout"]
+        rows += [
+            ("held-out intent accuracy ≥ 97 %", pct(h["accuracy"]), h["accuracy"] >= 0.97),
+            ("out-of-scope recall ≥ 95 %", pct(h["oos_recall"]), h["oos_recall"] >= 0.95),
+            (
+                "in-scope wrongly Not Found ≤ 2 %",
+                pct(h["in_scope_not_found"]),
+                h["in_scope_not_found"] <= 0.02,
+            ),
+        ]
+    if "answers" in r:
+        a, ref = r["answers"], r.get("retriever")
+        rows.append(
+            (
+                "answers from the right section ≥ 95 %",
+                pct(a["right_share"]),
+                a["right_share"] >= 0.95,
+            )
+        )
+        if ref:
+            gap = a["right_share"] - ref["best_right_share"]
+            rows.append(
+                (
+                    "≥ 40 points above the retriever (at its best threshold)",
+                    f"{100 * gap:+.1f} points",
+                    gap >= 0.40,
+                )
+            )
+    if "speed" in r:
+        s = r["speed"]
+        c = s["concurrent"]
+        rows += [
+            (
+                "knowledge p50 ≤ 1.3 × small-talk p50",
+                f"{s['ratio_p50']:.2f} ×",
+                s["ratio_p50"] <= 1.3,
+            ),
+            (f"{c['conversations']} concurrent: 0 errors", str(c["errors"]), c["errors"] == 0),
+            (
+                f"{c['conversations']} concurrent: p95 ≤ 500 ms",
+                f"{c['p95_ms']:.0f} ms",
+                c["p95_ms"] <= 500,
+            ),
+            (
+                f"{c['conversations']} concurrent: ≥ 60 turns/s",
+                f"{c['turns_per_s']:.1f}",
+                c["turns_per_s"] >= 60,
+            ),
+        ]
+    if "memory" in r:
+        rss = r["memory"]["rasa_peak_mb"]
+        rows.append(("Rasa server peak memory ≤ 1.2 GB", f"{rss:.0f} MB", rss <= 1200))
+    if "training_s" in r:
+        rows.append(("training ≤ 90 s", f"{r['training_s']:.0f} s", r["training_s"] <= 90))
+    if "start_to_first_answer_s" in r:
+        t = r["start_to_first_answer_s"]
+        rows.append(("start to first answer ≤ 30 s", f"{t:.1f} s", t <= 30))
+    return rows
+
+
+def nlu_lines(title: str, n: Dict) -> List[str]:
+    lines = [
+        f"### {title}",
+        "",
+        "| figure | value |",
+        "| --- | --- |",
+        f"| messages | {n['messages']} ({n['oos_messages']} out of scope) |",
+        f"| intent accuracy | {pct(n['accuracy'])} |",
+        f"| macro-F1 | {n['macro_f1']:.3f} |",
+        f"| out-of-scope precision (Not Found said to out-of-scope messages) |"
+        f" {pct(n['oos_precision'])} |",
+        f"| out-of-scope recall | {pct(n['oos_recall'])} |",
+        f"| in-scope messages wrongly Not Found | {pct(n['in_scope_not_found'])} |",
+        f"| Rasa run time | {n['seconds']:.0f} s |",
+        "",
+    ]
+    if n["worst_pairs"]:
+        lines += [
+            "Worst-confused intent pairs (wanted → predicted: count): "
+            + "; ".join(f"{w} → {g}: {c}" for w, g, c in n["worst_pairs"]),
+            "",
+        ]
+    return lines
+
+
+def markdown(r: Dict) -> str:
+    m = r["machine"]
+    load_end = r.get("load_end", m["load"])
+    lines = [
+        "# Benchmarks (`make bench`)",
+        "",
+        f"Measured {m['date']} on {m['cores']} cores, {m['ram_gib']:.0f} GiB RAM"
+        f" ({m['cpu']}); load average at start {m['load'][0]:.2f} / {m['load'][1]:.2f} /"
+        f" {m['load'][2]:.2f}, at end {load_end[0]:.2f} / {load_end[1]:.2f} /"
+        f" {load_end[2]:.2f}. The bench took {r.get('bench_s', 0) / 60:.1f} min.",
+        "",
+        "## Targets",
+        "",
+        "| target | measured | met |",
+        "| --- | --- | --- |",
+    ]
+    lines += [f"| {t} | {v} | {'yes' if ok else '**no**'} |" for t, v, ok in targets(r)]
+    lines += ["", "## NLU", ""]
+    if "heldout" in r:
+        lines += nlu_lines("Held-out set (tests/nlu_heldout.yml, never trained on)", r["heldout"])
+        lines += [
+            f"![confusion matrix]({PICTURES[0]})",
+            f"![confidence histogram]({PICTURES[1]})",
+            "",
+        ]
+        if r["heldout"]["errors"]:
+            lines += ["Held-out errors (wanted → predicted):", ""]
+            lines += [f"- “{t}”: {w} → {g}" for w, g, t in r["heldout"]["errors"]]
+            lines.append("")
+    if "cv" in r:
+        lines += nlu_lines(
+            f"{r['cv']['folds']}-fold cross-validation on the training data", r["cv"]
+        )
+    if "answers" in r:
+        a = r["answers"]
+        lines += [
+            "## Answers end to end (bench/answers.yml through the REST webhook)",
+            "",
+            "| figure | bot | TF-IDF retriever |",
+            "| --- | --- | --- |",
+        ]
+        ref = r.get("retriever", {})
+        lines += [
+            f"| questions answered from the right section (or Not Found) | "
+            f"{pct(a['right_share'])} of {a['questions']} | "
+            f"{pct(ref.get('right_share', float('nan')))} at threshold"
+            f" {ref.get('threshold')}, {pct(ref.get('best_right_share', float('nan')))} at"
+            f" its best threshold {ref.get('best_threshold')} |",
+            f"| in-scope questions right ({a['in_scope']}) | {pct(a['in_scope_right'])} | |",
+            f"| in-scope questions wrongly Not Found | {pct(a['in_scope_not_found'])} | |",
+            f"| Not Found questions right ({a['not_found_questions']}) |"
+            f" {pct(a['not_found_right'])} | |",
+            "",
+        ]
+        if a["wrong"]:
+            lines += ["Wrong answers (question: wanted → answered from):", ""]
+            lines += [f"- “{q}”: {e} → {g}" for q, e, g in a["wrong"]]
+            lines.append("")
+    if "speed" in r:
+        s = r["speed"]
+        c = s["concurrent"]
+        lines += [
+            "## Speed (REST webhook, action server, after a warm-up)",
+            "",
+            "| run | turns | errors | p50 | p95 | turns/s |",
+            "| --- | --- | --- | --- | --- | --- |",
+            f"| one conversation in sequence: knowledge turns | {s['sequential']['turns']} |"
+            f" {s['sequential']['errors']} | {s['sequential']['p50_ms']:.0f} ms |"
+            f" {s['sequential']['p95_ms']:.0f} ms | |",
+            f"| same run, small-talk “hi” turns | {s['small_talk']['turns']} |"
+            f" {s['small_talk']['errors']} | {s['small_talk']['p50_ms']:.0f} ms |"
+            f" {s['small_talk']['p95_ms']:.0f} ms | |",
+            f"| {c['conversations']} conversations at once × 12 turns | {c['turns']} |"
+            f" {c['errors']} | {c['p50_ms']:.0f} ms | {c['p95_ms']:.0f} ms |"
+            f" {c['turns_per_s']:.1f} |",
+            "",
+            f"Knowledge turn p50 / small-talk p50: {s['ratio_p50']:.2f}. The concurrent row is"
+            " the median of three rounds by throughput; all rounds (turns/s, p50, p95, errors): "
+            + "; ".join(
+                f"{x['turns_per_s']:.1f}, {x['p50_ms']:.0f} ms, {x['p95_ms']:.0f} ms, {x['errors']}"
+                for x in s.get("rounds", [])
+            )
+            + ".",
+            "",
+        ]
+    if "profile" in r:
+        p = r["profile"]
+        lines += [
+            "## Where one turn's time goes",
+            "",
+            f"Rasa's Agent in the bench process, the action server over HTTP, {p['turns']}"
+            f" knowledge turns: {p['turn_ms']:.1f} ms a turn, of which (nested: the nodes"
+            " run inside the NLU and policy graphs):",
+            "",
+            "| part | ms per turn |",
+            "| --- | --- |",
+        ]
+        lines += [f"| {k} | {v:.2f} |" for k, v in p["parts_ms"].items()]
+        lines.append("")
+    lines += ["## Resources", "", "| figure | value |", "| --- | --- |"]
+    if "memory" in r:
+        lines += [
+            f"| Rasa server peak memory (RSS of its process tree) |"
+            f" {r['memory']['rasa_peak_mb']:.0f} MB |",
+            f"| action server peak memory | {r['memory']['actions_peak_mb']:.0f} MB |",
+        ]
+    if "training_s" in r:
+        lines.append(f"| `rasa train --force` | {r['training_s']:.0f} s |")
+    if "start_to_first_answer_s" in r:
+        lines.append(
+            f"| start (scripts/serve.sh) to first answer |"
+            f" {r['start_to_first_answer_s']:.1f} s |"
+        )
+    lines.append(f"| model size | {r['model_mb']:.1f} MB |")
+    lines.append("")
+    return "\n".join(lines)
