@@ -52,7 +52,10 @@ class MemoryWatch(threading.Thread):
                 line = " ".join(child.cmdline())
             except psutil.NoSuchProcess:
                 continue
-            found["actions" if " actions" in line else "rasa"] = child
+            if "rasa run actions" in line:
+                found["actions"] = child
+            elif "rasa run" in line:
+                found["rasa"] = child  # not the demo page's server, which serve.sh also starts
         return found
 
     def run(self) -> None:
