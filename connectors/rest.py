@@ -9,9 +9,6 @@
 - With $REST_TOKEN set, requests must carry `Authorization: Bearer $REST_TOKEN`. Anyone who can
   post may post as any sender, so outside development the channel is for server-to-server
   integrations only: BOT_PROFILE=production without REST_TOKEN refuses to start.
-
-Importing this module also installs the custom-action fallback (serving.action_fallback):
-Rasa imports it in every `rasa run` that uses credentials.yml.
 """
 
 from __future__ import annotations
@@ -33,7 +30,6 @@ from sanic.response import HTTPResponse
 
 from serving import action_fallback
 
-action_fallback.install()
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 20_000

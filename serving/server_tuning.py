@@ -9,7 +9,9 @@ message.
 2. Take the loaded model's objects out of the garbage collector's reach (see below).
 
 Both are installed by `ServerTuning`, a pass-through pipeline step in `config.yml`: the
-pipeline is the one place where Rasa imports project code into the server.
+pipeline is the one place where Rasa imports project code into every server (`rasa run`,
+`rasa shell`, replicas), whatever channels are enabled. So importing this module also
+installs the custom-action fallback (serving/action_fallback.py).
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from serving import action_fallback
 
 
 @functools.lru_cache(maxsize=1)
@@ -52,6 +56,7 @@ def validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
 
 
 RemoteAction._validate_action_result = validate_action_result
+action_fallback.install()
 
 
 @functools.lru_cache(maxsize=1)

@@ -73,40 +73,12 @@ def serve_bot(
 
     `endpoints` is the text of an endpoints.yml; by default only the action endpoint on
     `actions_port`. The log is `workdir/serve.log`, printed when starting fails."""
-    assert not port_open(rasa_port) and not port_open(actions_port), "test ports are taken"
-    workdir.mkdir(parents=True, exist_ok=True)
-    endpoints_file = workdir / "endpoints.yml"
-    endpoints_file.write_text(
-        endpoints or f'action_endpoint:\n  url: "http://localhost:{actions_port}/webhook"\n'
-    )
-    full_env = {
-        **ENV,
-        "RASA_PORT": str(rasa_port),
-        "ACTIONS_PORT": str(actions_port),
-        "ENDPOINTS": str(endpoints_file),
-        "MODELS": str(latest_model()),
-        "WEB_PORT": "0",  # the demo page on any free port, unless a test names one in `env`
-        **(env or {}),
-    }
-    log_path = workdir / "serve.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [str(PROJECT / "scripts" / "serve.sh")],
-            cwd=PROJECT,
-            env=full_env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            try:
-                wait_until_up(process, f"http://localhost:{actions_port}/health")
-                wait_until_up(process, f"http://localhost:{rasa_port}/")
-            except AssertionError as error:
-                raise AssertionError(f"{error}\n{log_path.read_text()[-3000:]}") from None
-            yield process
-        finally:
-            stop(process)
+    endpoints = endpoints or f'action_endpoint:\n  url: "http://localhost:{actions_port}/webhook"\n'
+    process = start_part(workdir, "serve", "both", rasa_port, actions_port, endpoints, env)
+    try:
+        yield process
+    finally:
+        stop(process)
 
 
 def start_part(

@@ -5,8 +5,10 @@ import gc
 
 import jsonschema
 import pytest
+import rasa.core.actions.action
 from rasa.core.actions.action import RemoteAction
 
+from serving.action_fallback import FallbackRemoteAction
 from serving.server_tuning import ServerTuning, freeze_loaded_objects, validate_action_result
 
 VALID = {
@@ -26,6 +28,11 @@ def rasa_check(result):
 
 def test_installed_in_place_of_rasas_check():
     assert RemoteAction._validate_action_result is validate_action_result
+
+
+def test_the_pipeline_step_installs_the_custom_action_fallback():
+    # Rasa builds custom actions through this module-level name.
+    assert rasa.core.actions.action.RemoteAction is FallbackRemoteAction
 
 
 def test_a_valid_response_passes():
