@@ -45,10 +45,12 @@ def question_from(tracker: Tracker) -> Question:
     )
 
 
-def send(dispatcher: CollectingDispatcher, reply: Reply) -> List[EventType]:
+def send(dispatcher: CollectingDispatcher, reply: Reply, tracker: Tracker) -> List[EventType]:
     for message in reply.messages:
         dispatcher.utter_message(text=message["text"], buttons=message.get("buttons", []))
-    return [SlotSet("condition", reply.condition)] if reply.condition else []
+    # Set the slot only when it changes: each event costs Rasa a schema check and a row.
+    changed = reply.condition and reply.condition != tracker.get_slot("condition")
+    return [SlotSet("condition", reply.condition)] if changed else []
 
 
 class ActionAnswerQuestion(Action):
@@ -64,7 +66,7 @@ class ActionAnswerQuestion(Action):
         logger.info(
             "intent=%s condition=%s answered=%s", question.intent, reply.condition, reply.answered
         )
-        events = send(dispatcher, reply)
+        events = send(dispatcher, reply, tracker)
         return events + ([SlotSet("reminder_given", True)] if reply.answered and remind else [])
 
 
@@ -81,7 +83,7 @@ class ActionNotFound(Action):
     ) -> List[EventType]:
         question = question_from(tracker)
         reply = not_found(STORE, said=question.text)
-        return send(dispatcher, reply)
+        return send(dispatcher, reply, tracker)
 
 
 class ActionHelp(Action):
@@ -91,4 +93,4 @@ class ActionHelp(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        return send(dispatcher, help_reply(STORE))
+        return send(dispatcher, help_reply(STORE), tracker)

@@ -47,6 +47,7 @@ def test_reminder_is_given_once():
     assert "vaginal bleeding" in messages[0]["text"]
     assert REMINDER not in messages[-1]["text"]
     assert SlotSet("reminder_given", True) not in events
+    assert not any(isinstance(e, SlotSet) for e in events)  # the condition did not change
 
 
 def test_a_quick_reply_payload_is_answered_from_its_intent_and_entity():
