@@ -33,6 +33,7 @@ TOPIC_PHRASE = {topic: phrase for topic, _, _, phrase in TOPICS}
 FACT_TOPICS = {"recurrence", "timing"}  # topics answered from the article's facts
 EMERGENCY_INTENT = "report_emergency"
 MAX_TERM_PASSAGES = 3  # a word in at most this many passages names something specific
+MAX_ECHO = 60  # characters of an unknown word or name the Not Found reply repeats
 
 
 @dataclass
@@ -94,6 +95,8 @@ def which_condition(store: KnowledgeStore) -> Reply:
 def not_found(store: KnowledgeStore, about: Optional[str] = None, said: str = "") -> Reply:
     """The honest reply to what the article does not cover; urgent advice first if `said`
     describes an emergency the classifier did not recognise."""
+    if about and len(about) > MAX_ECHO:  # a pasted essay is not repeated back whole
+        about = about[: MAX_ECHO - 1].rstrip() + "…"
     what = f"about “{about}”" if about else "about that"
     text = f"Not Found: the article I answer from says nothing {what}. {capabilities(store)}"
     urgent = [{"text": URGENT}] if is_emergency(said, "") else []
