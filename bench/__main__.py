@@ -45,6 +45,7 @@ def main() -> int:
         if "heldout" not in skip:
             log("held-out NLU set")
             r["heldout"] = nlu.heldout(model, scratch / "heldout", docs)
+            r["heldout_seen"] = nlu.evaluate(nlu.SEEN, model, scratch / "seen")
         if "serve" not in skip:
             env = dict(e.split("=", 1) for e in args.env)
             r["server_env"] = env
@@ -78,11 +79,11 @@ def serve_phase(r, model, scratch: Path, log, conversations: int, profile: bool,
     with served(scratch / "serve", model, env=env) as facts:
         r["start_to_first_answer_s"] = facts["start_to_first_answer_s"]
         log(f"first answer after {facts['start_to_first_answer_s']:.1f} s")
-        if answers.ANSWER_FILE.exists():
-            log("answer file through the webhook, and the TF-IDF retriever")
-            questions = answers.load(judge)
-            r["answers"] = answers.run(judge, questions)
-            r["retriever"] = retriever.score(judge, questions)
+        log("answer files through the webhook, and the TF-IDF retriever")
+        for key, paths in (("answers", answers.BLIND_FILES), ("answers_seen", [answers.SEEN_FILE])):
+            questions = answers.load(judge, paths)
+            r[key] = answers.run(judge, questions)
+            r[key]["retriever"] = retriever.score(judge, questions)
         log(f"speed: warm-up, sequence, {conversations} conversations at once")
         r["speed"] = speed.run(conversations)
         peak = facts["watch"].stop()

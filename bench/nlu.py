@@ -4,6 +4,7 @@ summarised as accuracy, macro-F1, out-of-scope precision/recall and the worst co
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import time
@@ -11,11 +12,15 @@ from collections import Counter
 from pathlib import Path
 from typing import Dict, List, Tuple
 
+import yaml
 from sklearn.metrics import f1_score
 
 PROJECT = Path(__file__).resolve().parent.parent
 RASA = str(PROJECT / ".venv" / "bin" / "rasa")
-HELDOUT = PROJECT / "tests" / "nlu_heldout.yml"
+# The measure: messages written blind (the writers read only the article). The earlier set's
+# errors were seen while the training data was extended, so it is reported, not targeted.
+HELDOUT = PROJECT / "tests" / "nlu_heldout"
+SEEN = PROJECT / "tests" / "nlu_heldout_seen.yml"
 NOT_FOUND_INTENTS = {"out_of_scope", "nlu_fallback"}  # both are answered "Not Found"
 PICTURES = ("intent_confusion_matrix.png", "intent_histogram.png")
 
@@ -31,7 +36,10 @@ def rasa(*args: str, timeout: int = 1200) -> float:
     return time.monotonic() - start
 
 
-def predictions(out: Path) -> List[Tuple[str, str, str]]:
+Row = Tuple[str, str, str]  # (wanted intent, predicted intent, text)
+
+
+def predictions(out: Path) -> List[Row]:
     """(wanted intent, predicted intent, text) of every message Rasa evaluated."""
     rows = json.loads((out / "intent_successes.json").read_text())
     rows += json.loads((out / "intent_errors.json").read_text())
@@ -40,7 +48,7 @@ def predictions(out: Path) -> List[Tuple[str, str, str]]:
     ]
 
 
-def summarise(rows: List[Tuple[str, str, str]]) -> Dict:
+def summarise(rows: List[Row]) -> Dict:
     wanted = [w for w, _, _ in rows]
     got = [g for _, g, _ in rows]
     oos = [(w, g) for w, g, _ in rows if w == "out_of_scope"]
@@ -66,39 +74,88 @@ def summarise(rows: List[Tuple[str, str, str]]) -> Dict:
 
 
 def heldout(model: Path, out: Path, docs: Path) -> Dict:
-    """Evaluate the held-out file; Rasa's pictures of it are copied to `docs`."""
-    seconds = rasa(
-        "test",
-        "nlu",
-        "--nlu",
-        str(HELDOUT),
-        "--model",
-        str(model),
-        "--out",
-        str(out),
-        "--successes",
-    )
+    """Evaluate the blind held-out files; Rasa's pictures of them are copied to `docs`."""
+    result = evaluate(HELDOUT, model, out)
     docs.mkdir(parents=True, exist_ok=True)
     for name in PICTURES:
         shutil.copy(out / name, docs / name)
-    return {**summarise(predictions(out)), "seconds": seconds}
+    return result
 
 
-def cross_validation(out: Path, folds: int = 5) -> Dict:
-    """`rasa test nlu --cross-validation` on the training data (trains `folds` NLU models)."""
+def evaluate(path: Path, model: Path, out: Path) -> Dict:
+    """`rasa test nlu` of a file or folder of never-trained-on messages, summarised with each
+    intent as the bot acts on it (`as_answered`)."""
     seconds = rasa(
-        "test",
-        "nlu",
-        "--nlu",
-        "data/nlu",
-        "--config",
-        "config.yml",
-        "--cross-validation",
-        "--folds",
-        str(folds),
-        "--out",
-        str(out),
-        "--successes",
-        "--no-plot",
+        "test", "nlu", "--nlu", str(path), "--model", str(model), "--out", str(out), "--successes"
     )
-    return {**summarise(predictions(out)), "seconds": seconds, "folds": folds}
+    return {**summarise(as_answered(predictions(out), path, model)), "seconds": seconds}
+
+
+def as_answered(rows: List[Row], path: Path, model: Path) -> List[Row]:
+    """Each intent as the bot acts on it. A topic question about a condition the knowledge file
+    lacks ("what is endometriosis?": ask_what_is with the entity "endometriosis") is answered
+    Not Found, so it counts as out_of_scope: for the label, by the file's entity markup (one
+    writer labels it so, another labels it out_of_scope), and for the prediction, by the
+    entities the model finds, decided by the same function the action uses."""
+    from medinfo.answers import INTENT_TOPIC, Question, resolve_condition
+    from medinfo.store import KnowledgeStore
+
+    store = KnowledgeStore.load()
+    labelled = labelled_conditions(path)
+    found = found_conditions(model, [t for _, got, t in rows if got in INTENT_TOPIC])
+
+    def acted(intent: str, text: str, names: List[str]) -> str:
+        if intent in INTENT_TOPIC and names:
+            _, unknown = resolve_condition(store, Question(intent, text, [], names))
+            return "out_of_scope" if unknown is not None else intent
+        return intent
+
+    return [
+        (acted(w, t, labelled.get(t, [])), acted(g, t, found.get(t, [])), t) for w, g, t in rows
+    ]
+
+
+def labelled_conditions(path: Path) -> Dict[str, List[str]]:
+    """{message: the condition names marked in it} of a Rasa NLU file or folder."""
+    files = sorted(path.glob("*.yml")) if path.is_dir() else [path]
+    marked = {}
+    for line in (line for f in files for line in examples(f)):
+        marked[strip_markup(line)] = re.findall(r"\[([^\]]+)\]\(condition\)", line)
+    return marked
+
+
+def found_conditions(model: Path, texts: List[str]) -> Dict[str, List[str]]:
+    """{message: the condition names the model's NLU finds in it}."""
+    import asyncio
+    import logging
+
+    from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # no debug line per parsed message
+
+    async def parse_all() -> Dict[str, List[str]]:
+        agent = Agent.load(str(model))
+        parsed = {t: await agent.parse_message(t) for t in texts}
+        return {
+            t: [e["value"] for e in p["entities"] if e["entity"] == "condition"]
+            for t, p in parsed.items()
+        }
+
+    return asyncio.run(parse_all())
+
+
+def examples(path: Path) -> List[str]:
+    """The example lines of a Rasa NLU file, entity markup kept."""
+    items = yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]
+    lines = [line.strip()[2:] for item in items for line in item["examples"].splitlines()]
+    return [line for line in lines if line]
+
+
+def strip_markup(line: str) -> str:
+    """The message as Rasa reports it: "[weak cervix](condition)" -> "weak cervix"."""
+    return re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", line)
+
+
+def example_texts(path: Path) -> List[str]:
+    return [strip_markup(line) for line in examples(path)]

@@ -17,7 +17,7 @@ def targets(r: Dict) -> List[Tuple[str, str, bool]]:
     if "heldout" in r:
         h = r["heldout"]
         rows += [
-            ("held-out intent accuracy ≥ 97 %", pct(h["accuracy"]), h["accuracy"] >= 0.97),
+            ("held-out (blind) intent accuracy ≥ 97 %", pct(h["accuracy"]), h["accuracy"] >= 0.97),
             ("out-of-scope recall ≥ 95 %", pct(h["oos_recall"]), h["oos_recall"] >= 0.95),
             (
                 "in-scope wrongly Not Found ≤ 2 %",
@@ -26,10 +26,10 @@ def targets(r: Dict) -> List[Tuple[str, str, bool]]:
             ),
         ]
     if "answers" in r:
-        a, ref = r["answers"], r.get("retriever")
+        a, ref = r["answers"], r["answers"].get("retriever")
         rows.append(
             (
-                "answers from the right section ≥ 95 %",
+                "answers (blind questions) from the right section ≥ 95 %",
                 pct(a["right_share"]),
                 a["right_share"] >= 0.95,
             )
@@ -100,6 +100,33 @@ def nlu_lines(title: str, n: Dict) -> List[str]:
     return lines
 
 
+def answer_lines(title: str, a: Dict) -> List[str]:
+    ref = a.get("retriever", {})
+    lines = [
+        f"## {title}",
+        "",
+        "Each question through the REST webhook; the reply traced to the section it quotes.",
+        "",
+        "| figure | bot | TF-IDF retriever |",
+        "| --- | --- | --- |",
+        f"| questions answered from the right section (or Not Found) | "
+        f"{pct(a['right_share'])} of {a['questions']} | "
+        f"{pct(ref.get('right_share', float('nan')))} at threshold"
+        f" {ref.get('threshold')}, {pct(ref.get('best_right_share', float('nan')))} at"
+        f" its best threshold {ref.get('best_threshold')} |",
+        f"| in-scope questions right ({a['in_scope']}) | {pct(a['in_scope_right'])} | |",
+        f"| in-scope questions wrongly Not Found | {pct(a['in_scope_not_found'])} | |",
+        f"| Not Found questions right ({a['not_found_questions']}) |"
+        f" {pct(a['not_found_right'])} | |",
+        "",
+    ]
+    if a["wrong"]:
+        lines += ["Wrong answers (question: wanted → answered from):", ""]
+        lines += [f"- “{q}”: {e} → {g}" for q, e, g in a["wrong"]]
+        lines.append("")
+    return lines
+
+
 def markdown(r: Dict) -> str:
     m = r["machine"]
     load_end = r.get("load_end", m["load"])
@@ -119,7 +146,10 @@ def markdown(r: Dict) -> str:
     lines += [f"| {t} | {v} | {'yes' if ok else '**no**'} |" for t, v, ok in targets(r)]
     lines += ["", "## NLU", ""]
     if "heldout" in r:
-        lines += nlu_lines("Held-out set (tests/nlu_heldout.yml, never trained on)", r["heldout"])
+        lines += nlu_lines(
+            "Held-out set written blind (tests/nlu_heldout/: the writers read only the article)",
+            r["heldout"],
+        )
         lines += [
             f"![confusion matrix]({PICTURES[0]})",
             f"![confidence histogram]({PICTURES[1]})",
@@ -129,35 +159,22 @@ def markdown(r: Dict) -> str:
             lines += ["Held-out errors (wanted → predicted):", ""]
             lines += [f"- “{t}”: {w} → {g}" for w, g, t in r["heldout"]["errors"]]
             lines.append("")
+    if "heldout_seen" in r:
+        lines += nlu_lines(
+            "Earlier held-out set (tests/nlu_heldout_seen.yml; its errors were seen while the"
+            " training data was extended, so it is not the measure)",
+            r["heldout_seen"],
+        )
     if "cv" in r:
         lines += nlu_lines(
             f"{r['cv']['folds']}-fold cross-validation on the training data", r["cv"]
         )
-    if "answers" in r:
-        a = r["answers"]
-        lines += [
-            "## Answers end to end (bench/answers.yml through the REST webhook)",
-            "",
-            "| figure | bot | TF-IDF retriever |",
-            "| --- | --- | --- |",
-        ]
-        ref = r.get("retriever", {})
-        lines += [
-            f"| questions answered from the right section (or Not Found) | "
-            f"{pct(a['right_share'])} of {a['questions']} | "
-            f"{pct(ref.get('right_share', float('nan')))} at threshold"
-            f" {ref.get('threshold')}, {pct(ref.get('best_right_share', float('nan')))} at"
-            f" its best threshold {ref.get('best_threshold')} |",
-            f"| in-scope questions right ({a['in_scope']}) | {pct(a['in_scope_right'])} | |",
-            f"| in-scope questions wrongly Not Found | {pct(a['in_scope_not_found'])} | |",
-            f"| Not Found questions right ({a['not_found_questions']}) |"
-            f" {pct(a['not_found_right'])} | |",
-            "",
-        ]
-        if a["wrong"]:
-            lines += ["Wrong answers (question: wanted → answered from):", ""]
-            lines += [f"- “{q}”: {e} → {g}" for q, e, g in a["wrong"]]
-            lines.append("")
+    for key, title in (
+        ("answers", "Answers end to end: questions written blind (bench/answers_blind_*.yml)"),
+        ("answers_seen", "Answers end to end: the earlier file (bench/answers_seen.yml), seen"),
+    ):
+        if key in r:
+            lines += answer_lines(title, r[key])
     if "speed" in r:
         s = r["speed"]
         c = s["concurrent"]

@@ -40,10 +40,11 @@ def test_section_names_of_the_answer_file(judge):
         judge.canonical("prognosis")
 
 
-def test_the_answer_file_names_only_known_sections(judge):
-    questions = answers.load(judge)
-    assert len(questions) >= 50
-    assert {s for _, s in questions} >= {"causes", "treatment", NOT_FOUND}
+def test_the_answer_files_name_only_known_sections(judge):
+    for paths in (answers.BLIND_FILES, [answers.SEEN_FILE]):
+        questions = answers.load(judge, paths)
+        assert len(questions) >= 50
+        assert {s for _, s in questions} >= {"causes", "treatment", NOT_FOUND}
 
 
 def test_the_retriever_indexes_article_paragraphs_only(judge):
