@@ -159,3 +159,23 @@ def strip_markup(line: str) -> str:
 
 def example_texts(path: Path) -> List[str]:
     return [strip_markup(line) for line in examples(path)]
+
+
+def cross_validation(out: Path, folds: int = 5) -> Dict:
+    """`rasa test nlu --cross-validation` on the training data (trains `folds` NLU models)."""
+    seconds = rasa(
+        "test",
+        "nlu",
+        "--nlu",
+        "data/nlu",
+        "--config",
+        "config.yml",
+        "--cross-validation",
+        "--folds",
+        str(folds),
+        "--out",
+        str(out),
+        "--successes",
+        "--no-plot",
+    )
+    return {**summarise(predictions(out)), "seconds": seconds, "folds": folds}
