@@ -10,9 +10,9 @@ from bench.nlu import example_texts
 from rasa_cli import latest_model, rasa
 
 # Regression guards on the blind held-out set, a few messages below what the model scores
-# (93.9 % and 82.1 % of 28 in `make bench`); the targets themselves (97 % accuracy, 95 %
+# (92.8 % and 82.1 % of 28 in `make bench`); the targets themselves (97 % accuracy, 95 %
 # out-of-scope recall) are measured by `make bench`, and are not met yet.
-MIN_ACCURACY = 0.91
+MIN_ACCURACY = 0.90
 MIN_OUT_OF_SCOPE_RECALL = 0.75
 
 
