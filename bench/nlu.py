@@ -3,6 +3,7 @@ summarised as accuracy, macro-F1, out-of-scope precision/recall and the worst co
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
@@ -127,22 +128,25 @@ def labelled_conditions(path: Path) -> Dict[str, List[str]]:
 def found_conditions(model: Path, texts: List[str]) -> Dict[str, List[str]]:
     """{message: the condition names the model's NLU finds in it}."""
     import asyncio
+
+    agent = nlu_agent(model)
+    parsed = {t: asyncio.run(agent.parse_message(t)) for t in texts}
+    return {
+        t: [e["value"] for e in p["entities"] if e["entity"] == "condition"]
+        for t, p in parsed.items()
+    }
+
+
+@functools.lru_cache(maxsize=1)
+def nlu_agent(model: Path):
+    """The model, loaded once for all the held-out files of a run."""
     import logging
 
     from rasa.core.agent import Agent
     from rasa.utils.log_utils import configure_structlog
 
     configure_structlog(logging.WARNING)  # no debug line per parsed message
-
-    async def parse_all() -> Dict[str, List[str]]:
-        agent = Agent.load(str(model))
-        parsed = {t: await agent.parse_message(t) for t in texts}
-        return {
-            t: [e["value"] for e in p["entities"] if e["entity"] == "condition"]
-            for t, p in parsed.items()
-        }
-
-    return asyncio.run(parse_all())
+    return Agent.load(str(model))
 
 
 def examples(path: Path) -> List[str]:

@@ -1,12 +1,11 @@
 """Rasa's own checks on the training data, the held-out NLU set and the test stories."""
 
-import re
-from pathlib import Path
-
 import pytest
 
 from bench import nlu
 from bench.nlu import example_texts
+from conftest import PROJECT
+from medinfo.store import normalise
 from rasa_cli import latest_model, rasa
 
 # Regression guards on the blind held-out set, a few messages below what the model scores
@@ -16,20 +15,13 @@ MIN_ACCURACY = 0.90
 MIN_OUT_OF_SCOPE_RECALL = 0.75
 
 
-PROJECT = Path(__file__).resolve().parent.parent
-
-
-def normalised(text):
-    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
-
-
 def test_no_heldout_message_is_a_training_example():
     training, heldout = PROJECT / "data" / "nlu", PROJECT / "tests" / "nlu_heldout"
-    trained = {normalised(t) for path in training.glob("*.yml") for t in example_texts(path)}
+    trained = {normalise(t) for path in training.glob("*.yml") for t in example_texts(path)}
     files = [PROJECT / "tests" / "nlu_heldout_seen.yml", *heldout.glob("*.yml")]
     heldout = [t for path in files for t in example_texts(path)]
     assert len(heldout) >= 150
-    assert [t for t in heldout if normalised(t) in trained] == []
+    assert [t for t in heldout if normalise(t) in trained] == []
 
 
 def test_training_data_is_valid():
