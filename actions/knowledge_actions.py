@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from medinfo.answers import Question, Reply, answer, help_reply, not_found
 from medinfo.language import common_words, load_pipeline, words
 from medinfo.schema import KnowledgeError
+from medinfo.scope import asked_words
 from medinfo.store import KnowledgeStore, knowledge_path
 
 logger = logging.getLogger(__name__)
@@ -26,7 +27,8 @@ except KnowledgeError as error:
     # Exit with the file and the problem named rather than serve answers from nothing.
     raise SystemExit(f"The action server cannot start: {error}") from None
 NLP = load_pipeline()
-COMMON = common_words()
+# Words a question may use without leaving the article's scope (medinfo/scope.py).
+COMMON = common_words() | asked_words(NLP)
 
 
 def question_from(tracker: Tracker) -> Question:

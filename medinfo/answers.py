@@ -14,7 +14,7 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from medinfo.safety import REMINDER, URGENT, is_emergency
-from medinfo.scope import unknown_words
+from medinfo.scope import off_topic, unknown_words
 from medinfo.store import Condition, KnowledgeStore, Passage
 
 # (topic, intent, button title, phrase for a lead line), in the order buttons are offered.
@@ -50,6 +50,7 @@ class Reply:
     messages: List[dict]
     condition: Optional[str] = None  # what the conversation is about now, for the slot
     answered: bool = False
+    not_found: bool = False  # the honest "Not Found" reply
 
 
 def topic_buttons(condition: Condition, skip: Optional[str] = None) -> List[dict]:
@@ -100,7 +101,9 @@ def not_found(store: KnowledgeStore, about: Optional[str] = None, said: str = ""
     what = f"about “{about}”" if about else "about that"
     text = f"Not Found: the article I answer from says nothing {what}. {capabilities(store)}"
     urgent = [{"text": URGENT}] if is_emergency(said, "") else []
-    return Reply(urgent + [{"text": text, "buttons": topic_buttons(store.conditions[0])}])
+    return Reply(
+        urgent + [{"text": text, "buttons": topic_buttons(store.conditions[0])}], not_found=True
+    )
 
 
 def unavailable(store: KnowledgeStore) -> Reply:
@@ -168,9 +171,14 @@ def narrow_to_terms(
     return narrowed or passages
 
 
+def named_condition(store: KnowledgeStore, question: Question) -> Optional[Condition]:
+    """The known condition the question itself names (as an entity or in its words)."""
+    return store.first_known(question.entities) or store.mentioned_in(question.text)
+
+
 def resolve_condition(store: KnowledgeStore, question: Question):
     """(condition, unknown name): the known condition asked about, or the unknown one named."""
-    known = store.first_known(question.entities) or store.mentioned_in(question.text)
+    known = named_condition(store, question)
     if known:
         return known, None
     for entity in question.entities:
@@ -197,22 +205,22 @@ def answer(
         return Reply(messages + which_condition(store).messages)
     if unknown is not None:
         reply = not_found(store, unknown)
-        return Reply(messages + reply.messages, condition=unknown)
+        return Reply(messages + reply.messages, condition=unknown, not_found=True)
 
     lemmas = {store.question_synonyms.get(lemma, lemma) for _, lemma in question.words}
     lemmas |= {store.question_synonyms.get(s, s) for s, _ in question.words}
     if not urgent:
         foreign = unknown_words(question.words, store.vocabulary, common)
-        if foreign:
+        if off_topic(question.words, foreign, bool(named_condition(store, question))):
             reply = not_found(store, " ".join(foreign))
-            return Reply(reply.messages, condition=condition.name)
+            return Reply(reply.messages, condition=condition.name, not_found=True)
 
     if question.intent == EMERGENCY_INTENT:
         topic = "symptoms"  # the article's warning signs follow the urgent advice
     elif question.intent in INTENT_TOPIC:
         topic = INTENT_TOPIC[question.intent]
     else:  # called for an intent that asks no question of the article
-        return Reply(messages + not_found(store).messages, condition=condition.name)
+        return Reply(messages + not_found(store).messages, condition=condition.name, not_found=True)
     fact = asked_fact(store, condition, lemmas)
     if fact and not urgent:
         passages, label = condition.fact(fact), fact.replace("_", " ")
@@ -227,6 +235,7 @@ def answer(
         return Reply(
             messages + not_found(store, f"{TOPIC_PHRASE[topic]} of {condition.name}").messages,
             condition=condition.name,
+            not_found=True,
         )
 
     lead = f"{condition.data['title']}: {label}. From the article:"

@@ -3,17 +3,30 @@
 An intent classifier is confident about questions it has never seen ("what are the symptoms
 of gestational diabetes?" looks like a symptoms question). So besides the classifier, a
 question is in scope only if each of its words is known: a stop word, everyday English, a
-word of the article or of the curated question words, or a typo of one of those. A rarer word
-("diabetes", "doula", "preeclampsia") means the question is about something else.
+word of the article, of the curated question words or of the questions the bot is trained to
+answer, or a typo of one of those. A rarer word ("diabetes", "doula", "preeclampsia") means the
+question is about something else.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
+from pathlib import Path
 from typing import FrozenSet, Iterable, List, Tuple
 
+import yaml
 from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.language import Language
 
+from medinfo.language import words
+
+TRAINING_DATA = Path(__file__).resolve().parent.parent / "data" / "nlu"
+MARKED_ENTITY = re.compile(r"\[[^\]]+\]\([^)]+\)")  # "[endometriosis](condition)"
+
+# A long message that names the condition may hold rare words of its story ("my gynae...",
+# "im terrified"): one unknown word per this many content words is a detail, not the subject.
+STORY_WORDS_PER_UNKNOWN = 8
 MIN_SHARED_PREFIX = 5  # "miscarried" ~ "miscarriage", "ultrasound" ~ "ultrasonography"
 TYPO_CUTOFF = 0.8
 
@@ -44,3 +57,29 @@ def unknown_words(
             continue
         unknown.append(surface)
     return unknown
+
+
+def off_topic(words: List[Tuple[str, str]], unknown: List[str], names_condition: bool) -> bool:
+    """Do the unknown words make the question about something the article does not cover?
+    In a short question the rare word is the subject ("what is endometriosis"); in a long
+    story that names the condition, a rare word here and there is a detail of the story."""
+    if not unknown:
+        return False
+    content = [s for s, lemma in words if len(s) >= 3 and s not in STOP_WORDS]
+    return not (names_condition and len(content) >= STORY_WORDS_PER_UNKNOWN * len(unknown))
+
+
+def asked_words(nlp: Language, folder: Path = TRAINING_DATA) -> FrozenSet[str]:
+    """Words and lemmas of the training examples the bot answers (every intent but
+    out_of_scope), with entity-marked names left out. People's own words for what the article
+    covers ("tummy", "womb", "hiya") rank rare in a word list, so the examples make them known;
+    a marked name ("what is [endometriosis](condition)") stays unknown."""
+    known = set()
+    for path in sorted(folder.glob("*.yml")):
+        for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+            if item.get("intent") in (None, "out_of_scope"):
+                continue
+            for line in item["examples"].splitlines():
+                text = MARKED_ENTITY.sub(" ", line.strip()[2:])
+                known.update(w for pair in words(nlp, text) for w in pair)
+    return frozenset(known)

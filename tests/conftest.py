@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from medinfo.language import common_words, load_pipeline
+from medinfo.scope import asked_words
 from medinfo.store import KnowledgeStore
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -23,8 +24,9 @@ def store():
 
 
 @pytest.fixture(scope="session")
-def common():
-    return common_words()
+def common(nlp):
+    """The known words as the action server has them."""
+    return common_words() | asked_words(nlp)
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ from medinfo import builder
 from medinfo.answers import INTENT_TOPIC, TOPICS, Question, answer, help_reply, not_found
 from medinfo.language import words
 from medinfo.safety import REMINDER, URGENT
+from medinfo.scope import asked_words
 from medinfo.store import KnowledgeStore
 
 
@@ -183,8 +184,7 @@ def heldout_questions():
     """(intent, text, condition entities) of the held-out NLU set's knowledge questions."""
     items = [
         item
-        for path in [PROJECT / "tests" / "nlu_heldout_seen.yml"]
-        + sorted((PROJECT / "tests" / "nlu_heldout").glob("*.yml"))
+        for path in sorted((PROJECT / "tests").glob("nlu_*/*.yml"))
         for item in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]
     ]
     for item in items:
@@ -216,3 +216,30 @@ def test_scope_guard_on_the_heldout_questions(ask, store):
     right = 1 - len(wrong) / len(questions)
     print(f"scope guard right on {right:.3f} of {len(questions)} held-out questions: {wrong}")
     assert right >= MIN_SCOPE_GUARD_RIGHT, wrong
+
+
+def test_a_rare_word_in_a_long_story_about_the_condition_is_a_detail(ask):
+    story = (
+        "my consultant rang today and i am honestly gobsmacked, she thinks i might have an "
+        "incompetent cervix after what happened last time, how do doctors confirm it"
+    )
+    assert ask("ask_diagnosis", story).answered
+    # The same rare word as the subject of a short question, or in a story that never names
+    # the condition, still means the article does not cover it.
+    assert ask("ask_diagnosis", "how do doctors confirm gobsmacked").not_found
+    other = "my friend keeps talking about doulas, what do they do for women giving birth"
+    assert ask("ask_treatment", other).not_found
+
+
+def test_training_examples_make_words_known_but_not_marked_names(tmp_path, nlp):
+    (tmp_path / "nlu.yml").write_text(
+        'version: "3.1"\nnlu:\n'
+        "- intent: ask_symptoms\n  examples: |\n"
+        "    - does a [weak cervix](condition) give you tummy ache\n"
+        "    - what are the signs of [endometriosis](condition)\n"
+        "- intent: out_of_scope\n  examples: |\n    - where can i buy a pram\n",
+        encoding="utf-8",
+    )
+    known = asked_words(nlp, tmp_path)
+    assert {"tummy", "ache", "sign", "signs"} <= known
+    assert not {"endometriosis", "pram", "buy"} & known
