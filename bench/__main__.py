@@ -45,7 +45,7 @@ def main() -> int:
         if "heldout" not in skip:
             log("held-out NLU set")
             r["heldout"] = nlu.heldout(model, scratch / "heldout", docs)
-            r["heldout_seen"] = nlu.evaluate(nlu.SEEN, model, scratch / "seen")
+            r["dev"] = nlu.evaluate(nlu.DEV, model, scratch / "dev")
         if "serve" not in skip:
             env = dict(e.split("=", 1) for e in args.env)
             r["server_env"] = env
@@ -80,7 +80,7 @@ def serve_phase(r, model, scratch: Path, log, conversations: int, profile: bool,
         r["start_to_first_answer_s"] = facts["start_to_first_answer_s"]
         log(f"first answer after {facts['start_to_first_answer_s']:.1f} s")
         log("answer files through the webhook, and the TF-IDF retriever")
-        for key, paths in (("answers", answers.BLIND_FILES), ("answers_seen", [answers.SEEN_FILE])):
+        for key, paths in (("answers", answers.HELDOUT_FILES), ("answers_dev", answers.DEV_FILES)):
             questions = answers.load(judge, paths)
             r[key] = answers.run(judge, questions)
             r[key]["retriever"] = retriever.score(judge, questions)

@@ -18,10 +18,11 @@ from sklearn.metrics import f1_score
 
 PROJECT = Path(__file__).resolve().parent.parent
 RASA = str(PROJECT / ".venv" / "bin" / "rasa")
-# The measure: messages written blind (the writers read only the article). The earlier set's
-# errors were seen while the training data was extended, so it is reported, not targeted.
+# The measure: messages written blind (the writers read only the article), whose errors nobody
+# has looked at. The development sets' errors were seen while the bot was tuned, so they are
+# reported, not targeted; an error read in the held-out set moves that file to tests/nlu_dev/.
 HELDOUT = PROJECT / "tests" / "nlu_heldout"
-SEEN = PROJECT / "tests" / "nlu_heldout_seen.yml"
+DEV = PROJECT / "tests" / "nlu_dev"
 NOT_FOUND_INTENTS = {"out_of_scope", "nlu_fallback"}  # both are answered "Not Found"
 PICTURES = ("intent_confusion_matrix.png", "intent_histogram.png")
 
@@ -89,31 +90,47 @@ def evaluate(path: Path, model: Path, out: Path) -> Dict:
     seconds = rasa(
         "test", "nlu", "--nlu", str(path), "--model", str(model), "--out", str(out), "--successes"
     )
-    return {**summarise(as_answered(predictions(out), path, model)), "seconds": seconds}
+    rows = predictions(out)
+    classifier = summarise(rows)
+    return {
+        **summarise(as_answered(rows, path, model)),
+        "classifier": {k: classifier[k] for k in ("accuracy", "oos_recall", "in_scope_not_found")},
+        "seconds": seconds,
+    }
 
 
 def as_answered(rows: List[Row], path: Path, model: Path) -> List[Row]:
-    """Each intent as the bot acts on it. A topic question about a condition the knowledge file
-    lacks ("what is endometriosis?": ask_what_is with the entity "endometriosis") is answered
-    Not Found, so it counts as out_of_scope: for the label, by the file's entity markup (one
-    writer labels it so, another labels it out_of_scope), and for the prediction, by the
-    entities the model finds, decided by the same function the action uses."""
-    from medinfo.answers import INTENT_TOPIC, Question, resolve_condition
+    """Each intent as the bot acts on it: a topic question the action answers "Not Found"
+    counts as out_of_scope. For the prediction, the action's own `answer` decides, from the
+    entities the model finds and the words of the message, so the scope check after the
+    classifier ("what is endometriosis?", "do i need bed rest?") is scored as the user meets
+    it. For the label, a topic question naming a condition the knowledge file lacks is
+    out_of_scope (one writer marks "what is [endometriosis](condition)", another labels it
+    out_of_scope)."""
+    from medinfo.answers import INTENT_TOPIC, Question, answer, resolve_condition
+    from medinfo.language import common_words, load_pipeline, words
+    from medinfo.scope import asked_words
     from medinfo.store import KnowledgeStore
 
-    store = KnowledgeStore.load()
+    store, nlp = KnowledgeStore.load(), load_pipeline()
+    common = common_words() | asked_words(nlp)  # as the action server has it
     labelled = labelled_conditions(path)
     found = found_conditions(model, [t for _, got, t in rows if got in INTENT_TOPIC])
 
-    def acted(intent: str, text: str, names: List[str]) -> str:
+    def label(intent: str, text: str) -> str:
+        names = labelled.get(text, [])
         if intent in INTENT_TOPIC and names:
             _, unknown = resolve_condition(store, Question(intent, text, [], names))
             return "out_of_scope" if unknown is not None else intent
         return intent
 
-    return [
-        (acted(w, t, labelled.get(t, [])), acted(g, t, found.get(t, [])), t) for w, g, t in rows
-    ]
+    def acted(intent: str, text: str) -> str:
+        if intent not in INTENT_TOPIC:
+            return intent
+        question = Question(intent, text, words(nlp, text), found.get(text, []))
+        return "out_of_scope" if answer(store, question, common, False).not_found else intent
+
+    return [(label(w, t), acted(g, t), t) for w, g, t in rows]
 
 
 def labelled_conditions(path: Path) -> Dict[str, List[str]]:

@@ -91,6 +91,15 @@ def nlu_lines(title: str, n: Dict) -> List[str]:
         f"| Rasa run time | {n['seconds']:.0f} s |",
         "",
     ]
+    if "classifier" in n:
+        c = n["classifier"]
+        lines += [
+            "The figures score each message as the bot acts on it: a topic question the action"
+            " answers Not Found counts as out_of_scope. The classifier alone, before the"
+            f" action's scope check: accuracy {pct(c['accuracy'])}, out-of-scope recall"
+            f" {pct(c['oos_recall'])}, in-scope wrongly Not Found {pct(c['in_scope_not_found'])}.",
+            "",
+        ]
     if n["worst_pairs"]:
         lines += [
             "Worst-confused intent pairs (wanted → predicted: count): "
@@ -159,19 +168,19 @@ def markdown(r: Dict) -> str:
             lines += ["Held-out errors (wanted → predicted):", ""]
             lines += [f"- “{t}”: {w} → {g}" for w, g, t in r["heldout"]["errors"]]
             lines.append("")
-    if "heldout_seen" in r:
+    if "dev" in r:
         lines += nlu_lines(
-            "Earlier held-out set (tests/nlu_heldout_seen.yml; its errors were seen while the"
-            " training data was extended, so it is not the measure)",
-            r["heldout_seen"],
+            "Development sets (tests/nlu_dev/: earlier held-out sets whose errors were seen"
+            " while the bot was tuned, so they are not the measure)",
+            r["dev"],
         )
     if "cv" in r:
         lines += nlu_lines(
             f"{r['cv']['folds']}-fold cross-validation on the training data", r["cv"]
         )
     for key, title in (
-        ("answers", "Answers end to end: questions written blind (bench/answers_blind_*.yml)"),
-        ("answers_seen", "Answers end to end: the earlier file (bench/answers_seen.yml), seen"),
+        ("answers", "Answers end to end: questions written blind (bench/answers_heldout/)"),
+        ("answers_dev", "Answers end to end: the development files (bench/answers_dev/), seen"),
     ):
         if key in r:
             lines += answer_lines(title, r[key])

@@ -41,7 +41,7 @@ def test_section_names_of_the_answer_file(judge):
 
 
 def test_the_answer_files_name_only_known_sections(judge):
-    for paths in (answers.BLIND_FILES, [answers.SEEN_FILE]):
+    for paths in (answers.HELDOUT_FILES, answers.DEV_FILES):
         questions = answers.load(judge, paths)
         assert len(questions) >= 50
         assert {s for _, s in questions} >= {"causes", "treatment", NOT_FOUND}

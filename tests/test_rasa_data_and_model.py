@@ -9,16 +9,17 @@ from medinfo.store import normalise
 from rasa_cli import latest_model, rasa
 
 # Regression guards on the blind held-out set, a few messages below what the model scores
-# (92.8 % and 82.1 % of 28 in `make bench`); the targets themselves (97 % accuracy, 95 %
-# out-of-scope recall) are measured by `make bench`, and are not met yet.
+# (92.3 % of 234 and 89.7 % of 58 out of scope, scored as the bot acts); the targets
+# themselves (97 % accuracy, 95 % out-of-scope recall) are measured by `make bench`, and are
+# not met yet.
 MIN_ACCURACY = 0.90
-MIN_OUT_OF_SCOPE_RECALL = 0.75
+MIN_OUT_OF_SCOPE_RECALL = 0.85
 
 
 def test_no_heldout_message_is_a_training_example():
-    training, heldout = PROJECT / "data" / "nlu", PROJECT / "tests" / "nlu_heldout"
+    training = PROJECT / "data" / "nlu"
     trained = {normalise(t) for path in training.glob("*.yml") for t in example_texts(path)}
-    files = [PROJECT / "tests" / "nlu_heldout_seen.yml", *heldout.glob("*.yml")]
+    files = sorted((PROJECT / "tests").glob("nlu_*/*.yml"))  # held-out and development sets
     heldout = [t for path in files for t in example_texts(path)]
     assert len(heldout) >= 150
     assert [t for t in heldout if normalise(t) in trained] == []
