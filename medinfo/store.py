@@ -115,14 +115,20 @@ class KnowledgeStore:
         return self.knowledge["fact_questions"]
 
     def find(self, name: Optional[str]) -> Optional[Condition]:
-        """The condition called `name` or one of its aliases, forgiving small typos."""
+        """The condition called `name` or one of its aliases, forgiving small typos. Part of
+        one condition's name ("incompetent": the classifier marked one word of "incompetent
+        cervix", and Rasa put it in the slot) is that condition."""
         if not name:
             return None
         key = normalise(name)
         if key in self._by_name:
             return self._by_name[key]
         close = difflib.get_close_matches(key, list(self._by_name), n=1, cutoff=0.85)
-        return self._by_name[close[0]] if close else None
+        if close:
+            return self._by_name[close[0]]
+        words = set(key.split())
+        owners = {c.name: c for n, c in self._by_name.items() if words and words <= set(n.split())}
+        return next(iter(owners.values())) if len(owners) == 1 else None
 
     def mentioned_in(self, text: str) -> Optional[Condition]:
         """The condition whose name or alias appears in `text`, if any."""

@@ -243,3 +243,10 @@ def test_training_examples_make_words_known_but_not_marked_names(tmp_path, nlp):
     known = asked_words(nlp, tmp_path)
     assert {"tummy", "ache", "sign", "signs"} <= known
     assert not {"endometriosis", "pram", "buy"} & known
+
+
+def test_part_of_the_condition_name_in_the_slot_is_the_condition(ask):
+    # The classifier marked "incompetent" alone, and Rasa's slot mapping remembered it.
+    text = "what does it mean when they say your cervix is incompetent"
+    reply = ask("ask_what_is", text, ["incompetent"], remembered="incompetent")
+    assert reply.answered and reply.condition == "cervical insufficiency"
