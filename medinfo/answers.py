@@ -153,6 +153,20 @@ def asked_fact(store: KnowledgeStore, condition: Condition, lemmas: set) -> Opti
     return max(matches)[2] if matches else None
 
 
+def unanswered_aspect(
+    store: KnowledgeStore, passages: Sequence[Passage], lemmas: set
+) -> Optional[str]:
+    """A word of the question naming something the chosen passages do not speak of: "hurt"
+    in "does it hurt when they take the stitch out", where the stitch passages never mention
+    pain. The article does not answer such a question, whichever topic it is filed under."""
+    said = set().union(*(p["lemmas"] for p in passages)) if passages else set()
+    for group in store.aspects.values():
+        asked = lemmas.intersection(group)
+        if asked and not said.intersection(group):
+            return sorted(asked)[0]
+    return None
+
+
 def narrow_to_terms(
     condition: Condition, passages: List[Passage], lemmas: set, ignore: FrozenSet[str]
 ) -> List[Passage]:
@@ -222,15 +236,22 @@ def answer(
     else:  # called for an intent that asks no question of the article
         return Reply(messages + not_found(store).messages, condition=condition.name, not_found=True)
     fact = asked_fact(store, condition, lemmas)
+    specific = bool(fact)  # the question names a term of the article
     if fact and not urgent:
         passages, label = condition.fact(fact), fact.replace("_", " ")
     else:
         pool = condition.passages if topic == "what_is" else topic_passages(condition, topic)
         ignore = store.question_words | {w for n in condition.names for w in n.split()}
         passages = narrow_to_terms(condition, pool, lemmas, ignore)
-        if passages == pool and topic == "what_is":
+        specific = passages != pool
+        if not specific and topic == "what_is":
             passages = topic_passages(condition, topic)
         label = TOPIC_PHRASE[topic]
+    # Only a question about one named thing ("the stitch", "progesterone") is checked: "why
+    # would my cervix open with no pain" asks for causes, not about pain.
+    aspect = unanswered_aspect(store, passages, lemmas) if specific and not urgent else None
+    if aspect:
+        return Reply(not_found(store, aspect).messages, condition=condition.name, not_found=True)
     if not passages:
         return Reply(
             messages + not_found(store, f"{TOPIC_PHRASE[topic]} of {condition.name}").messages,

@@ -42,6 +42,7 @@ class Rules:
     facts: Dict[str, Dict[str, List[List[str]]]]
     question_synonyms: Dict[str, str]
     question_words: List[str]
+    aspects: Dict[str, List[str]]
 
     @classmethod
     def load(cls, path: Path = RULES) -> "Rules":
@@ -52,6 +53,7 @@ class Rules:
             data["facts"],
             data["question_synonyms"],
             data["question_words"],
+            data["aspects"],
         )
 
 
@@ -201,6 +203,7 @@ def build_knowledge(sources: Path = SOURCES, rules_path: Path = RULES, nlp=None)
         "question_synonyms": rules.question_synonyms,
         "question_words": sorted(set(rules.question_words)),
         "fact_questions": {name: spec["asked_by"] for name, spec in rules.facts.items()},
+        "aspects": rules.aspects,
         "conditions": [build_condition(path, rules, nlp) for path in articles],
     }
     validate_knowledge(knowledge, str(sources))

@@ -114,6 +114,10 @@ class KnowledgeStore:
     def fact_questions(self) -> Dict[str, List[List[str]]]:
         return self.knowledge["fact_questions"]
 
+    @property
+    def aspects(self) -> Dict[str, List[str]]:
+        return self.knowledge["aspects"]
+
     def find(self, name: Optional[str]) -> Optional[Condition]:
         """The condition called `name` or one of its aliases, forgiving small typos. Part of
         one condition's name ("incompetent": the classifier marked one word of "incompetent

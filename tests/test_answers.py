@@ -250,3 +250,29 @@ def test_part_of_the_condition_name_in_the_slot_is_the_condition(ask):
     text = "what does it mean when they say your cervix is incompetent"
     reply = ask("ask_what_is", text, ["incompetent"], remembered="incompetent")
     assert reply.answered and reply.condition == "cervical insufficiency"
+
+
+@pytest.mark.parametrize(
+    "intent, text",
+    [
+        ("ask_treatment", "does it hurt when the stitch is taken out"),
+        ("ask_treatment", "what are the side effects of progesterone"),
+        ("ask_treatment", "how much does a cerclage cost"),
+        ("ask_treatment", "how long is the recovery after a cerclage"),
+    ],
+)
+def test_an_aspect_the_passages_never_mention_is_not_found(ask, intent, text):
+    reply = ask(intent, text)
+    assert reply.not_found and not reply.answered
+
+
+@pytest.mark.parametrize(
+    "intent, text",
+    [
+        ("ask_causes", "why would the cervix open early with no pain"),  # no term: not checked
+        ("ask_treatment", "how does a cerclage work"),
+        ("ask_symptoms", "does a weak cervix hurt"),
+    ],
+)
+def test_questions_the_article_answers_are_not_refused_for_an_aspect(ask, intent, text):
+    assert ask(intent, text).answered
