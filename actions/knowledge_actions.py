@@ -14,9 +14,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from medinfo.answers import Question, Reply, answer, help_reply, not_found
-from medinfo.language import common_words, load_pipeline, words
+from medinfo.language import load_pipeline, words
 from medinfo.schema import KnowledgeError
-from medinfo.scope import asked_words
+from medinfo.scope import known_words
 from medinfo.store import KnowledgeStore, knowledge_path
 
 logger = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ except KnowledgeError as error:
     raise SystemExit(f"The action server cannot start: {error}") from None
 NLP = load_pipeline()
 # Words a question may use without leaving the article's scope (medinfo/scope.py).
-COMMON = common_words() | asked_words(NLP)
+COMMON = known_words(NLP)
 
 
 def question_from(tracker: Tracker) -> Question:

@@ -108,12 +108,12 @@ def as_answered(rows: List[Row], path: Path, model: Path) -> List[Row]:
     out_of_scope (one writer marks "what is [endometriosis](condition)", another labels it
     out_of_scope)."""
     from medinfo.answers import INTENT_TOPIC, Question, answer, resolve_condition
-    from medinfo.language import common_words, load_pipeline, words
-    from medinfo.scope import asked_words
+    from medinfo.language import load_pipeline, words
+    from medinfo.scope import known_words
     from medinfo.store import KnowledgeStore
 
     store, nlp = KnowledgeStore.load(), load_pipeline()
-    common = common_words() | asked_words(nlp)  # as the action server has it
+    common = known_words(nlp)  # as the action server has it
     labelled = labelled_conditions(path)
     found = found_conditions(model, [t for _, got, t in rows if got in INTENT_TOPIC])
 

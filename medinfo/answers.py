@@ -159,7 +159,7 @@ def unanswered_aspect(
     """A word of the question naming something the chosen passages do not speak of: "hurt"
     in "does it hurt when they take the stitch out", where the stitch passages never mention
     pain. The article does not answer such a question, whichever topic it is filed under."""
-    said = set().union(*(p["lemmas"] for p in passages)) if passages else set()
+    said = set().union(*(p["lemmas"] for p in passages))
     for group in store.aspects.values():
         asked = lemmas.intersection(group)
         if asked and not said.intersection(group):

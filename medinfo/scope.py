@@ -19,7 +19,7 @@ import yaml
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 
-from medinfo.language import words
+from medinfo.language import common_words, words
 
 TRAINING_DATA = Path(__file__).resolve().parent.parent / "data" / "nlu"
 MARKED_ENTITY = re.compile(r"\[[^\]]+\]\([^)]+\)")  # "[endometriosis](condition)"
@@ -83,3 +83,9 @@ def asked_words(nlp: Language, folder: Path = TRAINING_DATA) -> FrozenSet[str]:
                 text = MARKED_ENTITY.sub(" ", line.strip()[2:])
                 known.update(w for pair in words(nlp, text) for w in pair)
     return frozenset(known)
+
+
+def known_words(nlp: Language) -> FrozenSet[str]:
+    """Every word a question may use besides the article's own: everyday English and the
+    words of the training examples (what the action server checks questions against)."""
+    return common_words() | asked_words(nlp)

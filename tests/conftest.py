@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from medinfo.language import common_words, load_pipeline
-from medinfo.scope import asked_words
+from medinfo.language import load_pipeline
+from medinfo.scope import known_words
 from medinfo.store import KnowledgeStore
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -26,7 +26,7 @@ def store():
 @pytest.fixture(scope="session")
 def common(nlp):
     """The known words as the action server has them."""
-    return common_words() | asked_words(nlp)
+    return known_words(nlp)
 
 
 @pytest.fixture(scope="session")
