@@ -45,7 +45,6 @@ def main() -> int:
         if "heldout" not in skip:
             log("held-out NLU set")
             r["heldout"] = nlu.heldout(model, scratch / "heldout", docs)
-            r["dev"] = nlu.evaluate(nlu.DEV, model, scratch / "dev")
         if "serve" not in skip:
             env = dict(e.split("=", 1) for e in args.env)
             r["server_env"] = env

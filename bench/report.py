@@ -168,12 +168,6 @@ def markdown(r: Dict) -> str:
             lines += ["Held-out errors (wanted → predicted):", ""]
             lines += [f"- “{t}”: {w} → {g}" for w, g, t in r["heldout"]["errors"]]
             lines.append("")
-    if "dev" in r:
-        lines += nlu_lines(
-            "Development sets (tests/nlu_dev/: earlier held-out sets whose errors were seen"
-            " while the bot was tuned, so they are not the measure)",
-            r["dev"],
-        )
     if "cv" in r:
         lines += nlu_lines(
             f"{r['cv']['folds']}-fold cross-validation on the training data", r["cv"]
