@@ -144,23 +144,33 @@ def topic_passages(condition: Condition, topic: str) -> List[Passage]:
 
 
 def asked_fact(store: KnowledgeStore, condition: Condition, lemmas: set) -> Optional[str]:
-    """The most specific named fact the question asks for ("stitches removed" > "stitches")."""
+    """The most specific named fact the question asks for ("stitches removed" > "stitches").
+    The facts that are topics of their own (recurrence, timing) are left to the intent: in
+    "im 16 weeks, what are the symptoms?" or "more second trimester losses, more likely to
+    repeat?" the weeks are the asker's story, not what is asked."""
     matches = [
         (len(groups), -order, name)  # most groups first, then the order of article_rules.yml
         for order, (name, groups) in enumerate(store.fact_questions.items())
-        if condition.fact(name) and all(lemmas.intersection(g) for g in groups)
+        if name not in FACT_TOPICS
+        and condition.fact(name)
+        and all(lemmas.intersection(g) for g in groups)
     ]
     return max(matches)[2] if matches else None
 
 
 def unanswered_aspect(
-    store: KnowledgeStore, passages: Sequence[Passage], lemmas: set
+    store: KnowledgeStore, passages: Sequence[Passage], lemmas: set, topic: str
 ) -> Optional[str]:
     """A word of the question naming something the chosen passages do not speak of: "hurt"
     in "does it hurt when they take the stitch out", where the stitch passages never mention
-    pain. The article does not answer such a question, whichever topic it is filed under."""
+    pain. The article does not answer such a question, whichever topic it is filed under.
+    A timing question about a named term ("at how many weeks is the stitch put in") asks
+    the weeks of the term, not of the condition."""
     said = set().union(*(p["lemmas"] for p in passages))
-    for group in store.aspects.values():
+    groups = list(store.aspects.values())
+    if topic == "timing":  # each word alone: "2nd trimester" in a passage is not its weeks
+        groups += [[w] for g in store.fact_questions.get("timing", []) for w in g]
+    for group in groups:
         asked = lemmas.intersection(group)
         if asked and not said.intersection(group):
             return sorted(asked)[0]
@@ -249,7 +259,7 @@ def answer(
         label = TOPIC_PHRASE[topic]
     # Only a question about one named thing ("the stitch", "progesterone") is checked: "why
     # would my cervix open with no pain" asks for causes, not about pain.
-    aspect = unanswered_aspect(store, passages, lemmas) if specific and not urgent else None
+    aspect = unanswered_aspect(store, passages, lemmas, topic) if specific and not urgent else None
     if aspect:
         return Reply(not_found(store, aspect).messages, condition=condition.name, not_found=True)
     if not passages:

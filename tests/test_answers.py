@@ -89,12 +89,29 @@ def test_specific_terms_and_facts_narrow_the_answer(ask, intent, text, expected,
 
 
 @pytest.mark.parametrize(
+    "intent, text, expected",
+    [
+        (
+            "ask_symptoms",
+            "im 16 weeks, what are the symptoms of a weak cervix",
+            "no symptoms until",
+        ),
+        ("ask_recurrence", "more second trimester losses, more likely to repeat?", "less than 30%"),
+        ("ask_risk_factors", "are 2nd trimester miscarriages a risk factor", "cone biopsy"),
+    ],
+)
+def test_weeks_in_the_askers_story_do_not_turn_a_question_into_timing(ask, intent, text, expected):
+    reply = ask(intent, text)
+    assert expected in body(reply) and "between 16 and 22 weeks" not in body(reply)
+
+
+@pytest.mark.parametrize(
     "intent, text, entities",
     [
         ("ask_symptoms", "what are the symptoms of diabetes", ["diabetes"]),
         ("ask_treatment", "how is preeclampsia treated", ["preeclampsia"]),
         ("ask_symptoms", "what are the symptoms of gestational diabetes", []),  # entity missed
-        ("ask_what_is", "what is a doula", []),
+        ("ask_what_is", "what is hypnobirthing", []),  # "doula" is known now: a story used it
         ("ask_causes", "does cervical insufficiency cause autism", ["cervical insufficiency"]),
     ],
 )
@@ -227,7 +244,7 @@ def test_a_rare_word_in_a_long_story_about_the_condition_is_a_detail(ask):
     # The same rare word as the subject of a short question, or in a story that never names
     # the condition, still means the article does not cover it.
     assert ask("ask_diagnosis", "how do doctors confirm gobsmacked").not_found
-    other = "my friend keeps talking about doulas, what do they do for women giving birth"
+    other = "my friend keeps talking about hypnobirthing, what does it do for women giving birth"
     assert ask("ask_treatment", other).not_found
 
 
@@ -259,6 +276,8 @@ def test_part_of_the_condition_name_in_the_slot_is_the_condition(ask):
         ("ask_treatment", "what are the side effects of progesterone"),
         ("ask_treatment", "how much does a cerclage cost"),
         ("ask_treatment", "how long is the recovery after a cerclage"),
+        # the weeks of the stitch, not of the condition: the article never says when it is put in
+        ("ask_timing", "at how many weeks is the cerclage usually placed"),
     ],
 )
 def test_an_aspect_the_passages_never_mention_is_not_found(ask, intent, text):
