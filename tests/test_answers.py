@@ -110,7 +110,7 @@ def test_weeks_in_the_askers_story_do_not_turn_a_question_into_timing(ask, inten
     [
         ("ask_symptoms", "what are the symptoms of diabetes", ["diabetes"]),
         ("ask_treatment", "how is preeclampsia treated", ["preeclampsia"]),
-        ("ask_symptoms", "what are the symptoms of gestational diabetes", []),  # entity missed
+        ("ask_symptoms", "what are the symptoms of preeclampsia", []),  # entity missed
         ("ask_what_is", "what is hypnobirthing", []),  # "doula" is known now: a story used it
         ("ask_causes", "does cervical insufficiency cause autism", ["cervical insufficiency"]),
     ],
