@@ -28,7 +28,7 @@ def test_a_reply_is_traced_to_the_section_it_quotes(judge, store, common, nlp):
 
 
 def test_not_found_quotes_nothing(judge, store, common, nlp):
-    text = reply_text(store, common, nlp, "ask_symptoms", "symptoms of diabetes")
+    text = reply_text(store, common, nlp, "ask_symptoms", "symptoms of preeclampsia")
     assert judge.answered_from(text) == NOT_FOUND
     assert judge.correct(text, NOT_FOUND) and not judge.correct(text, "symptoms")
 
