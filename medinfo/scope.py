@@ -11,6 +11,7 @@ question is about something else.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from pathlib import Path
 from typing import FrozenSet, Iterable, List, Tuple
@@ -42,7 +43,6 @@ def unknown_words(
     words: Iterable[Tuple[str, str]], vocabulary: FrozenSet[str], common: FrozenSet[str]
 ) -> List[str]:
     """The (surface, lemma) pairs of a question whose word is in none of the known sets."""
-    typo_pool = None
     unknown = []
     for surface, lemma in words:
         if len(surface) < 3 or surface in STOP_WORDS or lemma in STOP_WORDS:
@@ -51,12 +51,18 @@ def unknown_words(
             continue
         if _shares_prefix(lemma, vocabulary):
             continue
-        if typo_pool is None:
-            typo_pool = sorted(vocabulary | common)
-        if difflib.get_close_matches(surface, typo_pool, n=1, cutoff=TYPO_CUTOFF):
+        if difflib.get_close_matches(
+            surface, _typo_pool(vocabulary, common), n=1, cutoff=TYPO_CUTOFF
+        ):
             continue
         unknown.append(surface)
     return unknown
+
+
+@functools.lru_cache(maxsize=4)
+def _typo_pool(vocabulary: FrozenSet[str], common: FrozenSet[str]) -> Tuple[str, ...]:
+    """The words a typo may stand for, built once per word set rather than per message."""
+    return tuple(sorted(vocabulary | common))
 
 
 def off_topic(words: List[Tuple[str, str]], unknown: List[str], names_condition: bool) -> bool:

@@ -201,7 +201,7 @@ def heldout_questions():
     """(intent, text, condition entities) of the held-out NLU set's knowledge questions."""
     items = [
         item
-        for path in sorted((PROJECT / "tests").glob("nlu_*/*.yml"))
+        for path in sorted((PROJECT / "tests" / "nlu_heldout").glob("*.yml"))
         for item in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]
     ]
     for item in items:
