@@ -1,0 +1,187 @@
+"""The life of a blind set: written by someone who read only the article, installed as the
+held-out measure, and retired into training data once its errors have been read.
+
+    python -m bench.blind_sets install NAME NLU_FILE ANSWERS_FILE   # a new measure
+    python -m bench.blind_sets retire NAME...                       # a spent one
+
+Installing drops the lines that are already training examples word for word, so the measure
+never scores text the model was trained on. Retiring marks the article's condition names as
+entities (the writers do not mark them), drops lines that are already training examples or
+that another writer filed under a different intent, and moves the answer questions to the
+answer files read while tuning (`bench/answers_dev/`)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Iterable, List, Set
+
+import yaml
+
+from bench.nlu import HELDOUT, examples, strip_markup
+from medinfo.store import normalise
+
+PROJECT = Path(__file__).resolve().parent.parent
+TRAINING = PROJECT / "data" / "nlu"
+WRITTEN_BLIND = TRAINING / "written_blind.yml"
+KNOWLEDGE = PROJECT / "knowledge" / "knowledge.json"
+ANSWERS_HELDOUT = PROJECT / "bench" / "answers_heldout"
+ANSWERS_DEV = PROJECT / "bench" / "answers_dev"
+
+
+def intent_examples(path: Path) -> Dict[str, List[str]]:
+    """{intent: example lines, markup kept} of a Rasa NLU file, in the file's order."""
+    items = yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []
+    found: Dict[str, List[str]] = {}
+    for item in items:
+        if "intent" in item:
+            lines = [line.strip()[2:].strip() for line in item["examples"].splitlines()]
+            found.setdefault(item["intent"], []).extend(line for line in lines if line)
+    return found
+
+
+def training_texts(folder: Path = TRAINING) -> Set[str]:
+    """Every training example, normalised and without markup."""
+    return {
+        normalise(strip_markup(line)) for path in folder.glob("*.yml") for line in examples(path)
+    }
+
+
+def condition_names(knowledge: Path = KNOWLEDGE) -> List[str]:
+    """The names of the knowledge file's conditions, longest first (so "incompetent cervix"
+    is marked whole, not as "cervix" inside it)."""
+    conditions = json.loads(knowledge.read_text(encoding="utf-8"))["conditions"]
+    names = {n for c in conditions for n in [c["name"], *c.get("aliases", [])]}
+    return sorted(names, key=len, reverse=True)
+
+
+MARK = re.compile(r"(\[[^\]]+\]\([^)]+\))")  # "[weak cervix](condition)"
+
+
+def marked_names(folder: Path = TRAINING) -> Set[str]:
+    """Every name marked as a condition somewhere in the training data, lower case."""
+    lines = (line for path in folder.glob("*.yml") for line in examples(path))
+    return {n.lower() for line in lines for n in re.findall(r"\[([^\]]+)\]\(condition\)", line)}
+
+
+def mark_conditions(line: str, names: Iterable[str]) -> str:
+    """Mark each unmarked name as a condition entity, keeping the writer's spelling; text
+    already marked ("[gestational diabetes](condition)") is left alone. Give the names
+    longest first, so "weak cervix" is marked whole before "cervix" could be."""
+    for name in names:
+        pattern = re.compile(rf"(?<!\w)({re.escape(name)})(?!\w)", re.IGNORECASE)
+        parts = MARK.split(line)  # odd items are the marks
+        line = "".join(
+            part if i % 2 else pattern.sub(r"[\1](condition)", part) for i, part in enumerate(parts)
+        )
+    return line
+
+
+def dump(intents: Dict[str, List[str]], header: str) -> str:
+    """A Rasa NLU file: the header's comment lines, then one block per intent."""
+    out = [f"# {line}".rstrip() for line in header.splitlines()]
+    out += ['version: "3.1"', "nlu:"]
+    for intent, lines in intents.items():
+        out += [f"- intent: {intent}", "  examples: |", *(f"    - {line}" for line in lines)]
+    return "\n".join(out) + "\n"
+
+
+@dataclass(frozen=True)
+class Folders:
+    """Where the sets live; tests point these at a scratch folder."""
+
+    training: Path = TRAINING
+    heldout: Path = HELDOUT
+    answers_heldout: Path = ANSWERS_HELDOUT
+    answers_dev: Path = ANSWERS_DEV
+    knowledge: Path = KNOWLEDGE
+
+
+PROJECT_FOLDERS = Folders()
+
+
+def install(
+    name: str, nlu_file: Path, answers_file: Path, today: str, at: Folders = PROJECT_FOLDERS
+) -> int:
+    """Write the held-out NLU file and answer file NAME; return how many lines were dropped."""
+    known = training_texts(at.training)
+    intents, dropped = {}, 0
+    for intent, lines in intent_examples(nlu_file).items():
+        kept = [line for line in lines if normalise(strip_markup(line)) not in known]
+        dropped += len(lines) - len(kept)
+        intents[intent] = kept
+    header = (
+        f"Written blind on {today}: the writer read only the article, not the training data,\n"
+        "the other held-out files or any results. Never trained on.\n"
+        f"{dropped} lines that are also training examples, word for word, were dropped."
+    )
+    (at.heldout / f"{name}.yml").write_text(dump(intents, header), encoding="utf-8")
+    questions = yaml.safe_load(answers_file.read_text(encoding="utf-8"))["questions"]
+    answers_header = (
+        f"# Written blind on {today}: the writer read only the article, not the training data,\n"
+        "# the other answer files or any results.\n"
+    )
+    body = yaml.safe_dump({"questions": questions}, sort_keys=False, allow_unicode=True)
+    (at.answers_heldout / f"{name}.yml").write_text(answers_header + body, encoding="utf-8")
+    return dropped
+
+
+def retire(names: List[str], at: Folders = PROJECT_FOLDERS) -> Dict[str, int]:
+    """Move held-out sets NAMES into written_blind.yml and their questions to answers_dev/."""
+    written_blind = at.training / WRITTEN_BLIND.name
+    header_lines = [
+        line[2:]
+        for line in written_blind.read_text(encoding="utf-8").splitlines()
+        if line.startswith("# ")
+    ]
+    merged = intent_examples(written_blind)
+    known = training_texts(at.training)
+    new: Dict[str, Dict[str, str]] = {}  # normalised text -> {intent: line}
+    for name in names:
+        for intent, lines in intent_examples(at.heldout / f"{name}.yml").items():
+            for line in lines:
+                text = normalise(strip_markup(line))
+                if text not in known:
+                    new.setdefault(text, {}).setdefault(intent, line)
+    conflicts = {t for t, by_intent in new.items() if len(by_intent) > 1}
+    # The same names are marked wherever they appear, so the entity extractor learns them
+    # from consistent examples.
+    named = set(condition_names(at.knowledge)) | marked_names(at.training)
+    marks = sorted(named, key=len, reverse=True)
+    added = 0
+    for text, by_intent in new.items():
+        if text not in conflicts:
+            ((intent, line),) = by_intent.items()
+            merged.setdefault(intent, []).append(mark_conditions(line, marks))
+            added += 1
+    written_blind.write_text(dump(merged, "\n".join(header_lines)), encoding="utf-8")
+    for name in names:
+        (at.heldout / f"{name}.yml").unlink()
+        (at.answers_heldout / f"{name}.yml").rename(at.answers_dev / f"{name}.yml")
+    return {"added": added, "conflicts": len(conflicts)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    add = commands.add_parser("install", help="install a new blind set as the measure")
+    add.add_argument("name")
+    add.add_argument("nlu_file", type=Path)
+    add.add_argument("answers_file", type=Path)
+    spent = commands.add_parser("retire", help="move spent blind sets into the training data")
+    spent.add_argument("names", nargs="+")
+    args = parser.parse_args()
+    if args.command == "install":
+        today = datetime.date.today().isoformat()
+        dropped = install(args.name, args.nlu_file, args.answers_file, today)
+        print(f"installed {args.name}: {dropped} lines equal to training examples dropped")
+    else:
+        print(retire(args.names))
+
+
+if __name__ == "__main__":
+    main()
