@@ -3,6 +3,7 @@
 import pytest
 
 from bench import nlu
+from bench.blind_sets import intent_examples, mark_conditions, marked_names
 from bench.nlu import example_texts
 from conftest import PROJECT
 from medinfo.store import normalise
@@ -23,6 +24,17 @@ def test_no_heldout_message_is_a_training_example():
     heldout = [t for path in files for t in example_texts(path)]
     assert len(heldout) >= 150
     assert [t for t in heldout if normalise(t) in trained] == []
+
+
+def test_a_name_marked_as_a_condition_is_marked_wherever_it_appears():
+    # The entity extractor learns a name from every example: one left unmarked teaches it
+    # that "preeclampsia" is not a name there.
+    training = PROJECT / "data" / "nlu"
+    names = sorted(marked_names(training), key=len, reverse=True)
+    lines = [
+        line for p in training.glob("*.yml") for ls in intent_examples(p).values() for line in ls
+    ]
+    assert [line for line in lines if mark_conditions(line, names) != line] == []
 
 
 def test_training_data_is_valid():
