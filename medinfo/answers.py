@@ -15,7 +15,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from medinfo.safety import REMINDER, URGENT, is_emergency
 from medinfo.scope import off_topic, unknown_words
-from medinfo.store import Condition, KnowledgeStore, Passage
+from medinfo.store import Condition, KnowledgeStore, Passage, normalise
 
 # (topic, intent, button title, phrase for a lead line), in the order buttons are offered.
 TOPICS: List[Tuple[str, str, str, str]] = [
@@ -235,7 +235,11 @@ def answer(
     lemmas |= {store.question_synonyms.get(s, s) for s, _ in question.words}
     if not urgent:
         foreign = unknown_words(question.words, store.vocabulary, common)
-        if off_topic(question.words, foreign, bool(named_condition(store, question))):
+        # A story's rare word may be a detail, but another condition's name never is: the
+        # question may be about it ("does a weak cervix mean i will get preeclampsia").
+        other = {w for e in question.entities if not store.find(e) for w in normalise(e).split()}
+        story = bool(named_condition(store, question)) and not other & set(foreign)
+        if off_topic(question.words, foreign, story):
             reply = not_found(store, " ".join(foreign))
             return Reply(reply.messages, condition=condition.name, not_found=True)
 

@@ -27,7 +27,7 @@ MARKED_ENTITY = re.compile(r"\[[^\]]+\]\([^)]+\)")  # "[endometriosis](condition
 
 # A long message that names the condition may hold rare words of its story ("my gynae...",
 # "im terrified"): one unknown word per this many content words is a detail, not the subject.
-STORY_WORDS_PER_UNKNOWN = 8
+STORY_WORDS_PER_UNKNOWN = 5
 MIN_SHARED_PREFIX = 5  # "miscarried" ~ "miscarriage", "ultrasound" ~ "ultrasonography"
 TYPO_CUTOFF = 0.8
 

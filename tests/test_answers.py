@@ -248,6 +248,18 @@ def test_a_rare_word_in_a_long_story_about_the_condition_is_a_detail(ask):
     assert ask("ask_treatment", other).not_found
 
 
+def test_a_short_question_naming_the_condition_may_hold_one_rare_word(ask):
+    # One rare word per five content words of a question that names the condition.
+    text = "would a dull backache be a symptom of an incompetent cervix"
+    assert ask("ask_symptoms", text).answered
+
+
+def test_another_conditions_name_is_never_a_detail_of_the_story(ask):
+    text = "does having a weak cervix mean i will also get preeclampsia"
+    assert ask("ask_recurrence", text, ["weak cervix"]).answered  # no name found: a detail
+    assert ask("ask_recurrence", text, ["weak cervix", "preeclampsia"]).not_found
+
+
 def test_training_examples_make_words_known_but_not_marked_names(tmp_path, nlp):
     (tmp_path / "nlu.yml").write_text(
         'version: "3.1"\nnlu:\n'
