@@ -10,11 +10,11 @@ from medinfo.store import normalise
 from rasa_cli import latest_model, rasa
 
 # Regression guards on the blind held-out set, a few messages below what the model scores
-# (93.5 % of 185 and 97.2 % of 36 out of scope, scored as the bot acts; a retrained model
-# differs by a message or two); the accuracy target itself (97 %) is measured by `make bench`,
-# and is not met yet.
-MIN_ACCURACY = 0.90
-MIN_OUT_OF_SCOPE_RECALL = 0.88
+# (94.6 % of 184 and 88.9 % of 36 out of scope, scored as the bot acts; a retrained model
+# differs by a message or two); the targets themselves (97 %, 95 %) are measured by
+# `make bench`, and are not met on this set.
+MIN_ACCURACY = 0.92
+MIN_OUT_OF_SCOPE_RECALL = 0.80
 
 
 def test_no_heldout_message_is_a_training_example():
