@@ -5,10 +5,11 @@ held-out measure, and retired into training data once its errors have been read.
     python -m bench.blind_sets retire NAME...                       # a spent one
 
 Installing drops the lines that are already training examples word for word, so the measure
-never scores text the model was trained on. Retiring marks the article's condition names as
-entities (the writers do not mark them), drops lines that are already training examples or
-that another writer filed under a different intent, and moves the answer questions to the
-answer files read while tuning (`bench/answers_dev/`)."""
+never scores text the model was trained on. Retiring marks condition names as entities (the
+article's, and any name marked elsewhere in the training data; the writers mark none), drops
+lines that are already training examples or that another writer filed under a different
+intent, and moves the answer questions to the answer files read while tuning
+(`bench/answers_dev/`)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from typing import Dict, Iterable, List, Set
 
 import yaml
 
-from bench.nlu import HELDOUT, examples, strip_markup
+from bench.nlu import CONDITION_MARK, HELDOUT, examples, strip_markup
 from medinfo.store import normalise
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -51,12 +52,10 @@ def training_texts(folder: Path = TRAINING) -> Set[str]:
     }
 
 
-def condition_names(knowledge: Path = KNOWLEDGE) -> List[str]:
-    """The names of the knowledge file's conditions, longest first (so "incompetent cervix"
-    is marked whole, not as "cervix" inside it)."""
+def condition_names(knowledge: Path = KNOWLEDGE) -> Set[str]:
+    """The names and aliases of the knowledge file's conditions."""
     conditions = json.loads(knowledge.read_text(encoding="utf-8"))["conditions"]
-    names = {n for c in conditions for n in [c["name"], *c.get("aliases", [])]}
-    return sorted(names, key=len, reverse=True)
+    return {n for c in conditions for n in [c["name"], *c.get("aliases", [])]}
 
 
 MARK = re.compile(r"(\[[^\]]+\]\([^)]+\))")  # "[weak cervix](condition)"
@@ -65,14 +64,14 @@ MARK = re.compile(r"(\[[^\]]+\]\([^)]+\))")  # "[weak cervix](condition)"
 def marked_names(folder: Path = TRAINING) -> Set[str]:
     """Every name marked as a condition somewhere in the training data, lower case."""
     lines = (line for path in folder.glob("*.yml") for line in examples(path))
-    return {n.lower() for line in lines for n in re.findall(r"\[([^\]]+)\]\(condition\)", line)}
+    return {n.lower() for line in lines for n in CONDITION_MARK.findall(line)}
 
 
 def mark_conditions(line: str, names: Iterable[str]) -> str:
     """Mark each unmarked name as a condition entity, keeping the writer's spelling; text
-    already marked ("[gestational diabetes](condition)") is left alone. Give the names
-    longest first, so "weak cervix" is marked whole before "cervix" could be."""
-    for name in names:
+    already marked ("[gestational diabetes](condition)") is left alone. Longest names first,
+    so "weak cervix" is marked whole before "cervix" could be."""
+    for name in sorted(names, key=len, reverse=True):
         pattern = re.compile(rf"(?<!\w)({re.escape(name)})(?!\w)", re.IGNORECASE)
         parts = MARK.split(line)  # odd items are the marks
         line = "".join(
@@ -150,8 +149,7 @@ def retire(names: List[str], at: Folders = PROJECT_FOLDERS) -> Dict[str, int]:
     conflicts = {t for t, by_intent in new.items() if len(by_intent) > 1}
     # The same names are marked wherever they appear, so the entity extractor learns them
     # from consistent examples.
-    named = set(condition_names(at.knowledge)) | marked_names(at.training)
-    marks = sorted(named, key=len, reverse=True)
+    marks = condition_names(at.knowledge) | marked_names(at.training)
     added = 0
     for text, by_intent in new.items():
         if text not in conflicts:

@@ -24,6 +24,7 @@ RASA = str(PROJECT / ".venv" / "bin" / "rasa")
 HELDOUT = PROJECT / "tests" / "nlu_heldout"
 NOT_FOUND_INTENTS = {"out_of_scope", "nlu_fallback"}  # both are answered "Not Found"
 PICTURES = ("intent_confusion_matrix.png", "intent_histogram.png")
+CONDITION_MARK = re.compile(r"\[([^\]]+)\]\(condition\)")  # "[preeclampsia](condition)"
 
 
 def rasa(*args: str, timeout: int = 1200) -> float:
@@ -137,7 +138,7 @@ def labelled_conditions(path: Path) -> Dict[str, List[str]]:
     files = sorted(path.glob("*.yml")) if path.is_dir() else [path]
     marked = {}
     for line in (line for f in files for line in examples(f)):
-        marked[strip_markup(line)] = re.findall(r"\[([^\]]+)\]\(condition\)", line)
+        marked[strip_markup(line)] = CONDITION_MARK.findall(line)
     return marked
 
 

@@ -235,13 +235,16 @@ def answer(
     lemmas |= {store.question_synonyms.get(s, s) for s, _ in question.words}
     if not urgent:
         foreign = unknown_words(question.words, store.vocabulary, common)
-        # A story's rare word may be a detail, but another condition's name never is: the
-        # question may be about it ("does a weak cervix mean i will get preeclampsia").
-        other = {w for e in question.entities if not store.find(e) for w in normalise(e).split()}
-        story = bool(named_condition(store, question)) and not other & set(foreign)
-        if off_topic(question.words, foreign, story):
-            reply = not_found(store, " ".join(foreign))
-            return Reply(reply.messages, condition=condition.name, not_found=True)
+        if foreign:  # most questions have none: no condition lookups for them
+            # A story's rare word may be a detail, but another condition's name never is:
+            # the question may be about it ("does a weak cervix mean i will get preeclampsia").
+            other = {
+                w for e in question.entities if not store.find(e) for w in normalise(e).split()
+            }
+            story = bool(named_condition(store, question)) and not other & set(foreign)
+            if off_topic(question.words, foreign, story):
+                reply = not_found(store, " ".join(foreign))
+                return Reply(reply.messages, condition=condition.name, not_found=True)
 
     if question.intent == EMERGENCY_INTENT:
         topic = "symptoms"  # the article's warning signs follow the urgent advice

@@ -3,7 +3,7 @@
 import pytest
 
 from bench import nlu
-from bench.blind_sets import intent_examples, mark_conditions, marked_names
+from bench.blind_sets import intent_examples, mark_conditions, marked_names, training_texts
 from bench.nlu import example_texts
 from conftest import PROJECT
 from medinfo.store import normalise
@@ -18,8 +18,7 @@ MIN_OUT_OF_SCOPE_RECALL = 0.85
 
 
 def test_no_heldout_message_is_a_training_example():
-    training = PROJECT / "data" / "nlu"
-    trained = {normalise(t) for path in training.glob("*.yml") for t in example_texts(path)}
+    trained = training_texts()
     files = sorted(nlu.HELDOUT.glob("*.yml"))
     heldout = [t for path in files for t in example_texts(path)]
     assert len(heldout) >= 150
@@ -30,7 +29,7 @@ def test_a_name_marked_as_a_condition_is_marked_wherever_it_appears():
     # The entity extractor learns a name from every example: one left unmarked teaches it
     # that "preeclampsia" is not a name there.
     training = PROJECT / "data" / "nlu"
-    names = sorted(marked_names(training), key=len, reverse=True)
+    names = marked_names(training)
     lines = [
         line for p in training.glob("*.yml") for ls in intent_examples(p).values() for line in ls
     ]
