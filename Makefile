@@ -10,7 +10,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONWARNINGS := ignore
 
 .DEFAULT_GOAL := help
-.PHONY: help setup knowledge train run shell test lint format lock clean browser
+.PHONY: help setup knowledge train run shell check test lint format lock clean browser
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,6 +48,10 @@ run: train $(WIDGET) ## Serve the bot: Rasa on :5005, actions on :5055, the demo
 
 shell: train ## Talk to the bot in the terminal (rasa shell with the action server)
 	scripts/shell.sh
+
+check: $(READY) ## Lint and the fast tests (no model, server, browser or database): under a minute
+	$(BIN)/ruff check $(PY_CODE)
+	$(BIN)/python -m pytest -m "not slow" -q
 
 test: train $(WIDGET) browser ## Run every test: unit, data validation, NLU, stories, end to end, channels
 	$(BIN)/python -m pytest

@@ -12,6 +12,8 @@ import requests
 from medinfo.safety import REMINDER, URGENT
 from servers import port, port_open, serve_bot
 
+pytestmark = pytest.mark.slow  # the real Rasa and action servers
+
 RASA_PORT, ACTIONS_PORT = port(5), port(55)
 WEBHOOK = f"http://localhost:{RASA_PORT}/webhooks/rest/webhook"
 

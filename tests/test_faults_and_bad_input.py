@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 from medinfo.answers import TOPICS
 from servers import port, start_part, stop
 
+pytestmark = pytest.mark.slow  # the real Rasa and action servers
+
 RASA_PORT, ACTIONS_PORT = port(210), port(211)
 WEBHOOK = f"http://localhost:{RASA_PORT}/webhooks/rest/webhook"
 FAULT_REPLY_SECONDS = 5

@@ -11,6 +11,8 @@ import redis
 
 from serving.lock_store import AtomicRedisLockStore
 
+pytestmark = pytest.mark.slow  # the local Redis
+
 THREADS_PER_REPLICA = 4
 
 

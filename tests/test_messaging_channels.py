@@ -11,9 +11,12 @@ import time
 import uuid
 from urllib.parse import urlencode
 
+import pytest
 import requests
 
 from channel_servers import SECRETS, webhook
+
+pytestmark = pytest.mark.slow  # the bot with every channel live
 
 CAUSES = "what causes cervical insufficiency?"
 CAUSES_ANSWER = "not well understood"  # words of the article's causes section

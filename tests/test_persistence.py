@@ -10,6 +10,8 @@ import yaml
 from conftest import PROJECT
 from servers import port, serve_bot
 
+pytestmark = pytest.mark.slow  # the real servers on the SQLite store
+
 RASA_PORT, ACTIONS_PORT = port(200), port(201)
 WEBHOOK = f"http://localhost:{RASA_PORT}/webhooks/rest/webhook"
 

@@ -36,6 +36,7 @@ def test_a_name_marked_as_a_condition_is_marked_wherever_it_appears():
     assert [line for line in lines if mark_conditions(line, names) != line] == []
 
 
+@pytest.mark.slow  # rasa data validate loads Rasa and the whole training set
 def test_training_data_is_valid():
     result = rasa("data", "validate", "--fail-on-warnings")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
@@ -47,18 +48,21 @@ def heldout(tmp_path_factory):
     return nlu.evaluate(nlu.HELDOUT, latest_model(), tmp_path_factory.mktemp("nlu"))
 
 
+@pytest.mark.slow  # needs the trained model
 def test_heldout_intent_accuracy(heldout):
     print(f"held-out intent accuracy: {heldout['accuracy']:.3f} on {heldout['messages']}")
     assert heldout["messages"] >= 150
     assert heldout["accuracy"] >= MIN_ACCURACY, heldout["errors"]
 
 
+@pytest.mark.slow  # needs the trained model
 def test_heldout_out_of_scope_recall(heldout):
     print(f"held-out out-of-scope recall: {heldout['oos_recall']:.3f}")
     missed = [e for e in heldout["errors"] if e[0] == "out_of_scope"]
     assert heldout["oos_recall"] >= MIN_OUT_OF_SCOPE_RECALL, missed
 
 
+@pytest.mark.slow  # needs the trained model
 def test_conversation_stories(tmp_path):
     result = rasa(
         "test",

@@ -14,6 +14,8 @@ from medinfo.safety import REMINDER
 from production import REDIS, WIDGET_ORIGIN, production
 from servers import port
 
+pytestmark = pytest.mark.slow  # replicas on the local PostgreSQL and Redis
+
 CONVERSATIONS = 20
 # (message, what the reply must contain); turn i goes to replica i % 2 (shifted per
 # conversation), so every follow-up is answered by the other replica than the turn before.

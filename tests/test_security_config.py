@@ -50,6 +50,7 @@ PRODUCTION = {
 }
 
 
+@pytest.mark.slow  # starts the Rasa server
 @pytest.mark.parametrize(
     "missing, message",
     [

@@ -4,9 +4,12 @@ read the answer, type /stop; the action server it started must be gone afterward
 import time
 
 import pexpect
+import pytest
 
 from rasa_cli import ENV, PROJECT, latest_model
 from servers import port, port_open
+
+pytestmark = pytest.mark.slow  # rasa shell with a trained model
 
 RASA_PORT, ACTIONS_PORT = port(120), port(121)
 UP = "\x1b[A"

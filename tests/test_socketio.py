@@ -5,10 +5,13 @@ forged, and only the widget's origin may open a socket."""
 import asyncio
 from typing import List
 
+import pytest
 import requests
 import socketio
 
 from channel_servers import RASA_URL, WEB_URL
+
+pytestmark = pytest.mark.slow  # the bot with every channel live
 
 CAUSES_ANSWER = "not well understood"
 

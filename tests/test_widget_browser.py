@@ -14,6 +14,8 @@ from playwright.sync_api import expect, sync_playwright
 from channel_servers import RASA_URL, WEB_URL
 from conftest import PROJECT
 
+pytestmark = pytest.mark.slow  # a browser and the bot
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
     "--headless",
