@@ -49,6 +49,9 @@ def _strings(value: object) -> List[str]:
 def parse(text: str) -> List[Channel]:
     """The channels of a credentials file, in order, with the variables each needs."""
     # BaseLoader: every scalar stays a string, and Rasa's `${VAR}` resolver is not applied.
+    # The entries are copied as text rather than dumped by a round-trip YAML library: Rasa
+    # registers its `${VAR}` resolver on ruamel globally, and a ruamel dump then quotes the
+    # placeholders, which Rasa no longer expands (tried; tests/test_channel_config.py).
     entries = yaml.load(text, Loader=yaml.BaseLoader) or {}
     channels: List[Channel] = []
     pending: List[str] = []  # comment lines waiting for the entry they describe

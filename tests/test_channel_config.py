@@ -1,6 +1,8 @@
 """Pure logic of the channels: which channels start (connectors/live_channels.py), the web
 widget's allowed origins and its signed session ids (connectors/session_ids.py)."""
 
+import os
+
 import yaml
 
 from conftest import PROJECT
@@ -47,6 +49,16 @@ def test_the_effective_file_keeps_entries_as_written_with_no_secret_in_it():
     live, _ = live_channels.select(live_channels.parse(CREDENTIALS), everything)
     text = "".join(c.text for c in live)
     assert text == CREDENTIALS  # placeholders left for Rasa to expand: no secret on disk
+
+
+def test_placeholders_stay_plain_after_rasa_taught_yaml_to_expand_them(monkeypatch):
+    import rasa.shared.utils.io  # noqa: F401  (registers Rasa's `${VAR}` resolver globally)
+
+    monkeypatch.setenv("SLACK_TOKEN", "xoxb-secret")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "signing-secret")
+    live, _ = live_channels.select(live_channels.parse(CREDENTIALS), os.environ)
+    text = "".join(c.text for c in live)
+    assert text == CREDENTIALS  # unquoted `${SLACK_TOKEN}`, which Rasa will expand itself
 
 
 def test_the_report_says_what_is_live_and_what_to_set():
