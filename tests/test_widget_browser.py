@@ -1,14 +1,21 @@
-"""The demo page in headless Chromium (Debian's /usr/bin/chromium, driven by Playwright): a
-person opens the chat widget, asks, clicks a quick reply, asks about something else, types
-HTML, and reloads the page. A screenshot of the first answer is kept in
-tests/.artifacts/widget.png (the README's docs/widget.png is a copy of one)."""
+"""The demo page and its chat widget in a real browser: headless Debian Chromium driven by
+Playwright, against the real bot (`make run`'s servers, tests/channel_servers.py).
 
+- a conversation as a person has it: an answer, a quick reply, a Not Found, typed HTML shown as
+  text, a reload that keeps the conversation, nothing loaded from elsewhere, no CSP refusal;
+- accessibility (WCAG 2.1 AA, docs/accessibility.md): axe-core (web/node_modules, pinned in
+  web/package.json) on a conversation with an answer, quick replies, urgent advice and a Not
+  Found; keyboard only; roles, names and announcements; a phone, 200 % zoom and a desktop with
+  the page's safety note in view; reduced motion.
+
+Screenshots go to tests/.artifacts/ (docs/widget*.png are copies of them)."""
+
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect, sync_playwright
 
 from channel_servers import RASA_URL, WEB_URL
@@ -26,91 +33,382 @@ FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENSHOT = PROJECT / "tests" / ".artifacts" / "widget.png"
-WAIT = 60_000  # ms; the widget shows each bot message after a typing delay
+AXE = PROJECT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+ARTIFACTS = PROJECT / "tests" / ".artifacts"
+WAIT = 60_000  # ms
+LAUNCHER = "Ask the information bot"
 XSS = "<img src=x onerror=alert(1)>"
 SESSION_ID = "() => JSON.parse(localStorage.getItem('chat_session')).session_id"
+SOURCE = "Source: “Cervical Insufficiency”"
+URGENT = "contact your doctor or emergency services now"
 
 
 @pytest.fixture
-def page(channel_bot):
+def browser(channel_bot):
     assert Path(CHROMIUM).exists(), "Chromium is missing: `make test` installs it (make browser)"
     with sync_playwright() as playwright:
         # Playwright gives the browser a fresh, throw-away profile (--user-data-dir).
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context = browser.new_context(viewport={"width": 900, "height": 900})
-        page = context.new_page()
-        page.dialogs, page.requests = [], []
-        page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-        page.on("request", lambda request: page.requests.append(request.url))
-        yield page
+        yield browser
         browser.close()
 
 
-def bot_says(page, words):
-    """Wait until a bot message in the widget contains `words`."""
-    message = page.locator(".rw-from-response .rw-message-text", has_text=words).last
-    expect(message).to_be_visible(timeout=WAIT)
-    return message
+def new_page(browser, width=1280, height=800, scale=1, **options):
+    """A page in a fresh context; `scale` 2 on half the size is the browser's 200 % zoom."""
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, device_scale_factor=scale, **options
+    )
+    page = context.new_page()
+    page.dialogs, page.requests, page.console = [], [], []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("request", lambda request: page.requests.append(request.url))
+    page.on("console", lambda message: page.console.append(message.text))
+    page.goto(WEB_URL)
+    return page
 
 
-def ask(page, text):
-    page.locator(".rw-new-message").fill(text)
-    page.locator(".rw-new-message").press("Enter")
+@pytest.fixture
+def page(browser):
+    return new_page(browser)
+
+
+def log(page):
+    return page.get_by_role("log", name="Conversation")
+
+
+def message_box(page):
+    return page.get_by_role("textbox", name="Your question")
+
+
+def bot_messages(page, words=""):
+    return log(page).locator(".cb-bot", has_text=words)
+
+
+def open_chat(page):
+    page.get_by_role("button", name=LAUNCHER).click()
+    expect(bot_messages(page, "What would you like to know?")).to_have_count(1, timeout=WAIT)
+
+
+def ask(page, text, reply_words):
+    """Send `text` and wait for one more bot message holding `reply_words`."""
+    replies = bot_messages(page, reply_words)
+    before = replies.count()
+    message_box(page).fill(text)
+    message_box(page).press("Enter")
+    expect(replies).to_have_count(before + 1, timeout=WAIT)
+
+
+def converse(page):
+    """A conversation holding an answer, quick replies, urgent advice and a Not Found."""
+    open_chat(page)
+    ask(page, "what causes cervical insufficiency?", SOURCE)
+    ask(page, "I am pregnant and bleeding", URGENT)
+    ask(page, "what is diabetes?", "Not Found")
+
+
+def screenshot(page, name):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), animations="disabled")
 
 
 def test_a_conversation_in_the_web_widget(page):
-    page.goto(WEB_URL)
-    page.locator(".rw-launcher").click()
-    bot_says(page, "What would you like to know?")  # the greeting
-
-    ask(page, "what causes cervical insufficiency?")
-    bot_says(page, "not well understood")
-    bot_says(page, "Source: “Cervical Insufficiency”, MSD Manual Consumer Version")
+    open_chat(page)
+    ask(page, "what causes cervical insufficiency?", "not well understood")
+    expect(bot_messages(page, SOURCE)).to_have_count(1, timeout=WAIT)
+    screenshot(page, "widget.png")
 
     # The source line's quick replies: "Treatment" asks for that topic.
-    treatment = page.locator(".rw-reply", has_text="Treatment").last
-    expect(treatment).to_be_visible(timeout=WAIT)
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT))
-    treatment.click()
-    bot_says(page, "cerclage")
+    log(page).get_by_role("button", name="Treatment").last.click()
+    expect(bot_messages(page, "cerclage")).not_to_have_count(0, timeout=WAIT)
+    expect(log(page).locator(".cb-user .cb-text").last).to_have_text("Treatment")
 
-    ask(page, "what is diabetes?")
-    bot_says(page, "Not Found")
+    ask(page, "what is diabetes?", "Not Found")
 
-    ask(page, XSS)
-    echoed = page.locator(".rw-from-client .rw-message-text", has_text=XSS).last
-    expect(echoed).to_have_text(XSS, timeout=WAIT)  # shown as the characters typed
-    bot_says(page, "Not Found: the article I answer from says nothing")  # and answered
-    assert page.locator(".rw-messages-container img").count() == 0, "the HTML became an image"
+    ask(page, XSS, "Not Found: the article I answer from says nothing")
+    echoed = log(page).locator(".cb-user .cb-text").last
+    expect(echoed).to_have_text(XSS)  # shown as the characters typed
+    assert log(page).locator("img").count() == 0, "the HTML became an image"
     assert page.dialogs == [], "the typed script ran"
 
-    # A reload keeps the conversation: same session, same messages.
+    # A reload keeps the conversation: same session, same messages, the chat still open.
     session = page.evaluate(SESSION_ID)
     assert session and "." in session  # signed by the server
+    messages = log(page).locator(".cb-message").count()
     page.reload()
-    expect(page.locator(".rw-launcher")).to_be_visible(timeout=WAIT)
-    try:  # the widget reopens itself if it was open; give it a moment before opening it
-        page.locator(".rw-messages-container").wait_for(state="visible", timeout=5_000)
-    except PlaywrightTimeout:
-        page.locator(".rw-launcher").click()
-    bot_says(page, "not well understood")
-    bot_says(page, "cerclage")
+    expect(log(page)).to_be_visible(timeout=WAIT)
+    expect(log(page).locator(".cb-message")).to_have_count(messages, timeout=WAIT)
+    expect(bot_messages(page, "cerclage")).not_to_have_count(0)
+    ask(page, "and the symptoms?", "“diabetes”")
     assert page.evaluate(SESSION_ID) == session
-
     # The server kept the conversation too: its subject is still diabetes (a new conversation
     # would answer with cervical insufficiency's symptoms, the only article).
-    about_diabetes = page.locator(".rw-from-response .rw-message-text", has_text="“diabetes”")
-    before = about_diabetes.count()
-    ask(page, "and the symptoms?")
-    expect(about_diabetes).to_have_count(before + 1, timeout=WAIT)
-    assert "vaginal bleeding" not in page.locator(".rw-messages-container").inner_text()
+    assert "vaginal bleeding" not in log(page).inner_text()
     assert page.dialogs == []
 
-    # Everything the page loaded came from the demo server or Rasa: no CDN, no web fonts.
+    # Everything the page loaded came from the demo server or Rasa, and its policy refused
+    # nothing (no inline script or style is needed).
     local = {urlsplit(WEB_URL).netloc, urlsplit(RASA_URL).netloc}
     remote = [
         u for u in page.requests if urlsplit(u).scheme != "data" and urlsplit(u).netloc not in local
     ]
     assert remote == []
+    assert [m for m in page.console if "Content Security Policy" in m] == []
+
+
+def run_axe(page, options):
+    if not page.evaluate("() => !!window.axe"):
+        # Runtime evaluation, not a <script>: the page's policy allows no inline script.
+        page.evaluate(AXE.read_text() + "\n;0")
+    return page.evaluate("options => axe.run(document, options)", options)
+
+
+def brief(violations):
+    return [
+        (
+            v["id"],
+            v["impact"],
+            [n["target"] for n in v["nodes"]][:3],
+            v["nodes"][0]["failureSummary"],
+        )
+        for v in violations
+    ]
+
+
+def check_axe(page, where):
+    wcag = run_axe(page, {"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    checked = sorted(
+        {
+            r["id"]
+            for kind in ("passes", "violations", "incomplete", "inapplicable")
+            for r in wcag[kind]
+        }
+    )
+    print(f"axe {wcag['testEngine']['version']} ({where}), rules checked for {WCAG_TAGS}:")
+    print(" ".join(checked))
+    assert wcag["violations"] == [], brief(wcag["violations"])
+    contrast = [r for r in wcag["passes"] if r["id"] == "color-contrast"]
+    assert contrast and contrast[0]["nodes"], "no text's contrast was checked"
+    unsure = [r for r in wcag["incomplete"] if r["id"] == "color-contrast"]
+    assert unsure == [], brief(unsure)  # every text's contrast was measured, none left to guess
+
+    everything = run_axe(page, {})
+    severe = [v for v in everything["violations"] if v["impact"] in ("serious", "critical")]
+    assert severe == [], brief(severe)
+    others = [(v["id"], v["impact"]) for v in everything["violations"]]
+    print(f"other rules' violations ({where}): {others or 'none'}")
+
+
+def test_axe_finds_no_violations_in_a_conversation(browser):
+    page = new_page(browser)
+    converse(page)
+    check_axe(page, "1280x800")
+    page.set_viewport_size({"width": 375, "height": 667})
+    check_axe(page, "375x667")
+
+
+FOCUS = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const style = getComputedStyle(e), box = e.getBoundingClientRect();
+  return {
+    name: (e.getAttribute("aria-label") || e.textContent || "").trim(),
+    reply: !!e.closest("[role=log] [role=group]") && e.tagName === "BUTTON",
+    ring: e.matches(":focus-visible") && style.outlineStyle !== "none"
+          && parseFloat(style.outlineWidth) >= 2,
+    onScreen: box.width > 0 && box.top >= 0 && box.left >= 0
+              && box.bottom <= innerHeight && box.right <= innerWidth,
+  };
+}"""
+
+
+def tab(page, backwards=False):
+    page.keyboard.press("Shift+Tab" if backwards else "Tab")
+    focused = page.evaluate(FOCUS)
+    assert focused, "Tab left the focus nowhere"
+    assert focused["ring"], f"no visible focus ring on {focused['name']!r}"
+    assert focused["onScreen"], f"the focused {focused['name']!r} is off the screen"
+    return focused
+
+
+def test_keyboard_only(page):
+    focused = tab(page)
+    assert focused["name"] == LAUNCHER  # the page's first stop is the chat button
+    page.keyboard.press("Enter")
+    expect(message_box(page)).to_be_focused()
+    expect(bot_messages(page, "What would you like to know?")).to_have_count(1, timeout=WAIT)
+    assert page.evaluate(FOCUS)["ring"]
+
+    page.keyboard.type("what causes cervical insufficiency?")
+    page.keyboard.press("Enter")
+    expect(bot_messages(page, SOURCE)).to_have_count(1, timeout=WAIT)
+
+    for _ in range(10):  # Send, then round the panel to the first quick reply
+        focused = tab(page)
+        if focused["reply"]:
+            break
+    assert focused["reply"], "Tab never reached a quick reply"
+    topic = focused["name"]
+    answers = bot_messages(page, SOURCE).count()
+    page.keyboard.press("Enter")
+    expect(log(page).locator(".cb-user .cb-text").last).to_have_text(topic)
+    expect(bot_messages(page, SOURCE)).to_have_count(answers + 1, timeout=WAIT)
+
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    focused = page.evaluate(FOCUS)
+    assert focused["name"] == LAUNCHER and focused["ring"]
+
+
+LIVE_REGIONS = "[aria-live], [role=log], [role=status], [role=alert]"
+WATCH = """log => {
+  window.added = []; window.removed = 0;
+  new MutationObserver(changes => changes.forEach(change => {
+    change.addedNodes.forEach(node => window.added.push(node.textContent));
+    window.removed += change.removedNodes.length;
+  })).observe(log, {childList: true, subtree: true, characterData: true});
+}"""
+
+
+def test_screen_readers_get_roles_names_and_each_message_once(page):
+    open_chat(page)
+    conversation = log(page)
+    assert conversation.get_attribute("aria-live") in (None, "polite")  # role=log is polite
+    conversation.evaluate(WATCH)
+    ask(page, "I am pregnant and bleeding", SOURCE)
+    ask(page, "what is diabetes?", "Not Found")
+
+    # Every new bot message went into the live region once, as part of one addition, and
+    # nothing was taken out and put back (which would announce it again).
+    added = page.evaluate("window.added")
+    assert page.evaluate("window.removed") == 0
+    texts = conversation.locator(".cb-bot .cb-text").all_text_contents()[1:]  # after the greeting
+    assert len(texts) >= 4, texts  # urgent advice, the symptoms, the source line, Not Found
+    for text in texts:
+        assert sum(text in a for a in added) == 1, (text, added)
+    assert any(t.startswith("Urgent advice") and URGENT in t for t in texts)
+    assert any(t.startswith(SOURCE) for t in texts)
+    assert any(t.startswith("Not Found") for t in texts)
+    # No second live region holds them (nested or duplicate regions announce twice).
+    regions = page.locator(LIVE_REGIONS)
+    for text in texts:
+        holders = [i for i in range(regions.count()) if text in regions.nth(i).text_content()]
+        assert len(holders) == 1, (text, holders)
+
+    # The accessibility tree: a dialog named by its title, the log, each message's quick
+    # replies as buttons named by their text in a group named by that message.
+    expect(page.get_by_role("dialog", name="Cervical insufficiency")).to_be_visible()
+    source_group = conversation.get_by_role("group", name=re.compile("^Source: ")).last
+    expect(source_group.get_by_role("button", name="Treatment")).to_be_visible()
+    not_found_group = conversation.get_by_role("group", name=re.compile("^Not Found: ")).last
+    expect(not_found_group.get_by_role("button", name="What is it?")).to_be_visible()
+    tree = conversation.aria_snapshot()
+    assert "Urgent advice" in tree and URGENT in tree and SOURCE in tree
+    assert page.get_by_role("button", name="Close the chat").is_visible()
+
+
+FEEDBACK = {  # issue 16's message after an answer, as Rasa's socket.io channel sends it
+    "text": "Did this answer help?",
+    "quick_replies": [
+        {"content_type": "text", "title": "Helpful", "payload": "/feedback_helpful"},
+        {"content_type": "text", "title": "Not helpful", "payload": "/feedback_not_helpful"},
+    ],
+}
+
+
+def test_two_button_groups_in_a_row_are_each_reachable_and_named(page):
+    open_chat(page)
+    ask(page, "what causes cervical insufficiency?", SOURCE)
+    page.evaluate("message => window.chatWidget.receive(message)", FEEDBACK)
+    groups = log(page).get_by_role("group")
+    source_group = groups.nth(groups.count() - 2)
+    feedback = log(page).get_by_role("group", name="Did this answer help?")
+    expect(feedback.get_by_role("button")).to_have_text(["Helpful", "Not helpful"])
+    assert source_group.get_attribute("aria-labelledby") != feedback.get_attribute(
+        "aria-labelledby"
+    )
+    assert "Treatment" in source_group.inner_text()
+
+    # From the message box, Shift+Tab walks back through the feedback pair, then the topics.
+    message_box(page).focus()
+    reached = [tab(page, backwards=True)["name"] for _ in range(4)]
+    assert reached == ["Not helpful", "Helpful", "When does it happen?", "Will it come back?"]
+    check_axe(page, "two button groups")
+
+
+LAYOUT = """() => {
+  const problems = [], width = document.documentElement.clientWidth, height = innerHeight;
+  const inView = (el, what) => {
+    const r = el.getBoundingClientRect();
+    if (!r.width || r.left < -1 || r.top < -1 || r.right > width + 1 || r.bottom > height + 1)
+      problems.push(`${what} is not all on the screen: ${JSON.stringify(r)}`);
+  };
+  if (document.documentElement.scrollWidth > width + 1) problems.push("the page scrolls sideways");
+  const panel = document.querySelector("[role=dialog]"), log = panel.querySelector("[role=log]");
+  inView(panel, "the chat");
+  panel.querySelectorAll("input, button:not([role=log] button)").forEach(
+    el => inView(el, el.getAttribute("aria-label") || el.textContent || "the message box"));
+  const logBox = log.getBoundingClientRect();
+  panel.querySelectorAll("p, h2, button, strong").forEach(el => {
+    const r = el.getBoundingClientRect();
+    if (el.offsetParent && el.scrollWidth > el.clientWidth + 1)
+      problems.push(`text cut off: ${el.textContent.slice(0, 40)}`);
+    if (log.contains(el) && (r.left < logBox.left - 1 || r.right > logBox.right + 1))
+      problems.push(`wider than the conversation: ${el.textContent.slice(0, 40)}`);
+  });
+  const note = document.getElementById("safety-note"), r = note.getBoundingClientRect();
+  inView(note, "the safety note");
+  const points = [[0.02, 0.1], [0.5, 0.1], [0.98, 0.1], [0.02, 0.9], [0.5, 0.5], [0.98, 0.9]];
+  for (const [fx, fy] of points) {
+    const hit = document.elementFromPoint(r.left + fx * r.width, r.top + fy * r.height);
+    if (!hit || !note.contains(hit))
+      problems.push(`the safety note is covered at ${fx},${fy} by ${hit && hit.className}`);
+  }
+  return problems;
+}"""
+SCREENS = {  # name: (width, height, scale)
+    "desktop": (1280, 800, 1),
+    "phone": (375, 667, 1),
+    "zoom200": (640, 400, 2),  # 1280 x 800 at 200 % zoom
+}
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_phone_zoom_and_desktop_keep_everything_readable(browser, screen):
+    width, height, scale = SCREENS[screen]
+    page = new_page(browser, width, height, scale)
+    open_chat(page)
+    ask(page, "what causes cervical insufficiency?", SOURCE)
+    ask(page, "what is diabetes?", "Not Found")
+    message_box(page).focus()
+    assert page.evaluate(LAYOUT) == []
+    screenshot(page, f"widget-{screen}.png")
+    if screen != "phone":
+        return
+    # An on-screen keyboard (this page asks the browser to shrink the layout for it) takes
+    # about 45 % of a phone's height: the message box and the note stay in view above it.
+    page.set_viewport_size({"width": width, "height": int(height * 0.55)})
+    page.wait_for_timeout(200)  # the widget re-lays itself out on resize
+    assert page.evaluate(LAYOUT) == []
+    expect(message_box(page)).to_be_in_viewport()
+
+
+MOTION = """() => [...document.querySelectorAll("#webchat, #webchat *")].flatMap(el => {
+  const s = getComputedStyle(el), moving = [];
+  const longest = list => Math.max(...list.split(",").map(parseFloat));
+  if (s.animationName !== "none" && longest(s.animationDuration) > 0)
+    moving.push(`${el.className}: animation ${s.animationName}`);
+  if (longest(s.transitionDuration) > 0) moving.push(`${el.className}: transition`);
+  return moving;
+})"""
+
+
+def test_motion_respects_prefers_reduced_motion(browser):
+    calm = new_page(browser, reduced_motion="reduce")
+    open_chat(calm)
+    ask(calm, "what causes cervical insufficiency?", SOURCE)
+    assert calm.evaluate(MOTION) == []
+    # The same check finds the widget's motion when the reader has not asked for less.
+    moving = new_page(browser, reduced_motion="no-preference")
+    open_chat(moving)
+    assert moving.evaluate(MOTION) != []

@@ -2,9 +2,9 @@
 
     python web/server.py   # env: WEB_PORT (8080), WEB_HOST (127.0.0.1), RASA_URL
 
-Nothing is fetched from the internet: the widget bundle's web-font import (Google Fonts) is
-left out, and the page's Content-Security-Policy lets it load only from here and talk only to
-Rasa, so a clinic's visitors are not reported to a third party and the page works offline.
+The widget (chat.js, chat.css) and socket.io-client (from npm, in node_modules) are served from
+here, and the page's Content-Security-Policy lets it load only from here and talk only to Rasa,
+so a clinic's visitors are not reported to a third party and the page works offline.
 """
 
 from __future__ import annotations
@@ -18,26 +18,26 @@ from typing import Dict, Tuple
 from urllib.parse import urlsplit
 
 WEB = Path(__file__).resolve().parent
-BUNDLE = WEB / "node_modules" / "rasa-webchat" / "lib" / "index.js"
-# The bundle's stylesheet imports its web font from Google; the widget falls back to the
-# system's sans-serif without it. (The policy below would block it too, noisily.)
-REMOTE_FONT = (
-    b"@import url(https://fonts.googleapis.com/css?family=Inter:400,500,700&display=swap);"
-)
+SOCKET_IO = WEB / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
+JS, CSS = "text/javascript; charset=utf-8", "text/css; charset=utf-8"
 FILES = {  # URL path -> (file, content type)
     "/": (WEB / "index.html", "text/html; charset=utf-8"),
-    "/chat.js": (WEB / "chat.js", "text/javascript; charset=utf-8"),
-    "/webchat.js": (BUNDLE, "text/javascript; charset=utf-8"),
+    "/page.css": (WEB / "page.css", CSS),
+    "/chat.css": (WEB / "chat.css", CSS),
+    "/chat.js": (WEB / "chat.js", JS),
+    "/socket.io.min.js": (SOCKET_IO, JS),
 }
 
 
 def content_security_policy(rasa_url: str) -> str:
+    """Scripts and styles only from files of this site (no inline ones), connections only to
+    here and Rasa, images only from here or data: URLs."""
     parts = urlsplit(rasa_url)
     ws = "wss" if parts.scheme == "https" else "ws"
     rasa = f"{parts.scheme}://{parts.netloc} {ws}://{parts.netloc}"
     return (
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-        f"connect-src 'self' {rasa}; img-src 'self' data:; font-src 'self' data:; "
+        "default-src 'self'; script-src 'self'; style-src 'self'; "
+        f"connect-src 'self' {rasa}; img-src 'self' data:; "
         "frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
     )
 
@@ -48,10 +48,8 @@ def responses(rasa_url: str) -> Dict[str, Tuple[bytes, str]]:
     if missing:
         raise SystemExit(f"Missing {', '.join(missing)}: run `make setup` (npm ci in web/).")
     served = {path: (f.read_bytes(), kind) for path, (f, kind) in FILES.items()}
-    bundle, kind = served["/webchat.js"]
-    served["/webchat.js"] = (bundle.replace(REMOTE_FONT, b""), kind)
     config = f"window.BOT_CONFIG = {json.dumps({'socketUrl': rasa_url})};\n"
-    served["/config.js"] = (config.encode(), "text/javascript; charset=utf-8")
+    served["/config.js"] = (config.encode(), JS)
     return served
 
 
