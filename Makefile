@@ -49,7 +49,7 @@ run: train $(WIDGET) ## Serve the bot: Rasa on :5005, actions on :5055, the demo
 shell: train ## Talk to the bot in the terminal (rasa shell with the action server)
 	scripts/shell.sh
 
-check: $(READY) ## Lint and the fast tests (no model, server, browser or database): under a minute
+check: $(READY) $(WIDGET) ## Lint and the fast tests (no model, server, browser or database): under a minute
 	$(BIN)/ruff check $(PY_CODE)
 	$(BIN)/python -m pytest -m "not slow" -q
 
