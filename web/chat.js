@@ -59,10 +59,8 @@
     title.id = "cb-title";
     titles.appendChild(title);
     if (options.subtitle) titles.appendChild(make("p", "cb-subtitle", options.subtitle));
-    var close = make("button", "cb-close");
+    var close = make("button", "cb-close", "Close"); // a word, not "×": its name is what shows
     close.type = "button";
-    close.setAttribute("aria-label", "Close the chat");
-    close.appendChild(make("span", "", "×")).setAttribute("aria-hidden", "true");
     close.addEventListener("click", function () { self.close(); });
     header.append(titles, close);
 
