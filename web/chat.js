@@ -124,7 +124,8 @@
       // An on-screen keyboard shrinks the visual viewport: keep the message box above it.
       var lift = function () {
         var vv = window.visualViewport;
-        var hidden = Math.max(0, window.innerHeight - vv.height - vv.offsetTop);
+        var zoomed = Math.abs(vv.scale - 1) > 0.01; // pinch zoom shrinks it too: not a keyboard
+        var hidden = zoomed ? 0 : Math.max(0, window.innerHeight - vv.height - vv.offsetTop);
         document.documentElement.style.setProperty("--cb-keyboard", hidden + "px");
       };
       window.visualViewport.addEventListener("resize", lift);
@@ -233,7 +234,8 @@
   Chat.prototype.receive = function (message) {
     if (!message || typeof message !== "object") return;
     var text = typeof message.text === "string" ? message.text : "";
-    var buttons = (message.quick_replies || message.buttons || [])
+    var offered = message.quick_replies || message.buttons;
+    var buttons = (Array.isArray(offered) ? offered : [])
       .filter(function (b) { return b && typeof b.title === "string" && b.payload != null; })
       .map(function (b) { return { title: b.title, payload: String(b.payload) }; });
     if (!text && !buttons.length) return; // images, custom payloads: not used by this bot
