@@ -26,7 +26,8 @@ $(READY): requirements.lock scripts/find_python.sh medinfo/language.py
 
 setup: $(READY) $(WIDGET) ## Create .venv (Python 3.10) with the locked versions and the spaCy pipeline
 
-# The demo page's chat widget from npm, reinstalled only when the lock file changes.
+# From npm for the demo page: socket.io-client for the widget, axe-core for its browser test;
+# reinstalled only when the lock file changes.
 $(WIDGET): web/package-lock.json
 	@scripts/system_package.sh npm npm
 	cd web && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error

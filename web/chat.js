@@ -1,8 +1,9 @@
 // The chat widget: a small accessible client of Rasa's socket.io channel (docs/accessibility.md
 // says why it replaced rasa-webchat). It needs socket.io-client (served from this site) and
 // window.BOT_CONFIG.socketUrl (config.js), and fills the element with id "webchat"; its
-// data-title, data-subtitle and data-keep-visible (a selector for a part of the page that
-// the open chat must never cover, such as a safety note) set it up.
+// data-title, data-subtitle, data-launcher (the chat button's text) and data-keep-visible (a
+// selector for a part of the page the open chat must never cover, such as a safety note) set
+// it up.
 //
 // Text is only ever set with textContent: nothing a person types or the bot sends is HTML.
 // The conversation (session id and messages) lives in localStorage, so a reload keeps it.
@@ -264,7 +265,7 @@
     if (urgent) body.appendChild(make("strong", "cb-flag", "Urgent advice"));
     body.appendChild(document.createTextNode(text));
     item.appendChild(body);
-    if (bot && message.buttons && message.buttons.length) {
+    if (bot && Array.isArray(message.buttons) && message.buttons.length) {
       // Each message's buttons are a group under it, named by that message.
       var group = make("div", "cb-replies");
       group.setAttribute("role", "group");
