@@ -10,7 +10,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONWARNINGS := ignore
 
 .DEFAULT_GOAL := help
-.PHONY: help setup knowledge train run shell check test lint format lock clean browser
+.PHONY: help setup knowledge train run shell check test lint format lock clean browser accessibility
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -26,7 +26,8 @@ $(READY): requirements.lock scripts/find_python.sh medinfo/language.py
 
 setup: $(READY) $(WIDGET) ## Create .venv (Python 3.10) with the locked versions and the spaCy pipeline
 
-# The demo page's chat widget from npm, reinstalled only when the lock file changes.
+# From npm for the demo page: socket.io-client for the widget, axe-core for its browser test;
+# reinstalled only when the lock file changes.
 $(WIDGET): web/package-lock.json
 	@scripts/system_package.sh npm npm
 	cd web && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
@@ -34,6 +35,9 @@ $(WIDGET): web/package-lock.json
 
 browser: ## Make sure headless Chromium (Debian's) is there for the browser test
 	@scripts/system_package.sh chromium chromium
+
+accessibility: train $(WIDGET) browser ## Check the web widget in headless Chromium: axe-core, keyboard, screen readers, phone, zoom
+	$(BIN)/python -m pytest tests/test_widget_browser.py tests/test_web_server.py
 
 $(KNOWLEDGE): knowledge/sources/* knowledge/article_rules.yml knowledge/knowledge.schema.json medinfo/*.py | $(READY)
 	$(BIN)/python -m medinfo.builder

@@ -64,3 +64,11 @@ def test_the_served_socket_io_client_is_the_pinned_one():
 def test_the_pinned_axe_core_is_the_one_the_browser_test_injects():
     installed = PROJECT / "web" / "node_modules" / "axe-core" / "package.json"
     assert json.loads(installed.read_text())["version"] == PACKAGE["devDependencies"]["axe-core"]
+
+
+def test_the_widget_knows_the_urgent_advice_by_the_mark_the_bot_puts_first():
+    """chat.js flags a bot message as urgent advice by its first characters (medinfo.safety)."""
+    from medinfo.safety import URGENT
+
+    mark = URGENT.split()[0]
+    assert f'var URGENT_MARK = "{mark}";' in (PROJECT / "web" / "chat.js").read_text()

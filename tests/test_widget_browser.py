@@ -189,8 +189,9 @@ def check_axe(page, where):
     assert wcag["violations"] == [], brief(wcag["violations"])
     contrast = [r for r in wcag["passes"] if r["id"] == "color-contrast"]
     assert contrast and contrast[0]["nodes"], "no text's contrast was checked"
-    unsure = [r for r in wcag["incomplete"] if r["id"] == "color-contrast"]
-    assert unsure == [], brief(unsure)  # every text's contrast was measured, none left to guess
+    # Nothing left for a person to judge either (axe's "incomplete": say, a text's contrast it
+    # could not measure, or a button whose visible label may not be its name).
+    assert wcag["incomplete"] == [], brief(wcag["incomplete"])
 
     everything = run_axe(page, {})
     severe = [v for v in everything["violations"] if v["impact"] in ("serious", "critical")]
@@ -232,6 +233,7 @@ def tab(page, backwards=False):
 
 
 def test_keyboard_only(page):
+    expect(page.get_by_role("button", name=LAUNCHER)).to_be_visible()
     focused = tab(page)
     assert focused["name"] == LAUNCHER  # the page's first stop is the chat button
     page.keyboard.press("Enter")
@@ -304,7 +306,7 @@ def test_screen_readers_get_roles_names_and_each_message_once(page):
     expect(not_found_group.get_by_role("button", name="What is it?")).to_be_visible()
     tree = conversation.aria_snapshot()
     assert "Urgent advice" in tree and URGENT in tree and SOURCE in tree
-    assert page.get_by_role("button", name="Close the chat").is_visible()
+    assert page.get_by_role("button", name="Close").is_visible()
 
 
 FEEDBACK = {  # issue 16's message after an answer, as Rasa's socket.io channel sends it
@@ -330,9 +332,10 @@ def test_two_button_groups_in_a_row_are_each_reachable_and_named(page):
     assert "Treatment" in source_group.inner_text()
 
     # From the message box, Shift+Tab walks back through the feedback pair, then the topics.
+    topics = source_group.get_by_role("button").all_inner_texts()
     message_box(page).focus()
-    reached = [tab(page, backwards=True)["name"] for _ in range(4)]
-    assert reached == ["Not helpful", "Helpful", "When does it happen?", "Will it come back?"]
+    reached = [tab(page, backwards=True)["name"] for _ in range(len(topics) + 2)]
+    assert reached == ["Not helpful", "Helpful"] + topics[::-1]
     check_axe(page, "two button groups")
 
 
@@ -346,8 +349,12 @@ LAYOUT = """() => {
   if (document.documentElement.scrollWidth > width + 1) problems.push("the page scrolls sideways");
   const panel = document.querySelector("[role=dialog]"), log = panel.querySelector("[role=log]");
   inView(panel, "the chat");
-  panel.querySelectorAll("input, button:not([role=log] button)").forEach(
-    el => inView(el, el.getAttribute("aria-label") || el.textContent || "the message box"));
+  panel.querySelectorAll("h2, input, button:not([role=log] button)").forEach(el => {
+    const what = el.textContent || "the message box", r = el.getBoundingClientRect();
+    inView(el, what);
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    if (!hit || !el.contains(hit)) problems.push(`${what} is hidden`);
+  });
   const logBox = log.getBoundingClientRect();
   panel.querySelectorAll("p, h2, button, strong").forEach(el => {
     const r = el.getBoundingClientRect();
@@ -366,10 +373,15 @@ LAYOUT = """() => {
   }
   return problems;
 }"""
+TEXT_SPACING = """() => document.querySelectorAll("body, body *").forEach(el => {
+  el.style.lineHeight = "1.5"; el.style.letterSpacing = "0.12em"; el.style.wordSpacing = "0.16em";
+  if (el.tagName === "P") el.style.marginBottom = "2em";
+})"""
 SCREENS = {  # name: (width, height, scale)
     "desktop": (1280, 800, 1),
     "phone": (375, 667, 1),
     "zoom200": (640, 400, 2),  # 1280 x 800 at 200 % zoom
+    "zoom400": (320, 256, 4),  # 1280 x 1024 at 400 %: WCAG 1.4.10's 320 CSS px reflow
 }
 
 
@@ -383,6 +395,12 @@ def test_phone_zoom_and_desktop_keep_everything_readable(browser, screen):
     message_box(page).focus()
     assert page.evaluate(LAYOUT) == []
     screenshot(page, f"widget-{screen}.png")
+    if screen == "zoom400":
+        return  # with text spacing on top, the tiny panel scrolls as a whole (accessibility.md)
+    # WCAG 1.4.12: a reader's own spacing (wider lines, letters and words) loses nothing.
+    page.evaluate(TEXT_SPACING)
+    page.wait_for_timeout(200)  # the widget re-lays itself out when the pinned note grows
+    assert page.evaluate(LAYOUT) == []
     if screen != "phone":
         return
     # An on-screen keyboard (this page asks the browser to shrink the layout for it) takes
@@ -393,22 +411,27 @@ def test_phone_zoom_and_desktop_keep_everything_readable(browser, screen):
     expect(message_box(page)).to_be_in_viewport()
 
 
-MOTION = """() => [...document.querySelectorAll("#webchat, #webchat *")].flatMap(el => {
-  const s = getComputedStyle(el), moving = [];
-  const longest = list => Math.max(...list.split(",").map(parseFloat));
-  if (s.animationName !== "none" && longest(s.animationDuration) > 0)
-    moving.push(`${el.className}: animation ${s.animationName}`);
-  if (longest(s.transitionDuration) > 0) moving.push(`${el.className}: transition`);
-  return moving;
-})"""
+RECORD_MOTION = """() => {
+  window.motion = new Set();
+  const look = () => {
+    document.getAnimations().forEach(a => window.motion.add(
+      `${a.animationName || a.transitionProperty} on ${a.effect.target.className}`));
+    requestAnimationFrame(look);
+  };
+  look();
+}"""
+
+
+def motion_while_chatting(browser, preference):
+    """Every animation and transition running while the chat opens and answers."""
+    page = new_page(browser, reduced_motion=preference)
+    page.evaluate(RECORD_MOTION)
+    open_chat(page)
+    ask(page, "what causes cervical insufficiency?", SOURCE)
+    return page.evaluate("[...window.motion]")
 
 
 def test_motion_respects_prefers_reduced_motion(browser):
-    calm = new_page(browser, reduced_motion="reduce")
-    open_chat(calm)
-    ask(calm, "what causes cervical insufficiency?", SOURCE)
-    assert calm.evaluate(MOTION) == []
-    # The same check finds the widget's motion when the reader has not asked for less.
-    moving = new_page(browser, reduced_motion="no-preference")
-    open_chat(moving)
-    assert moving.evaluate(MOTION) != []
+    assert motion_while_chatting(browser, "reduce") == []
+    # The same check sees the widget's motion when the reader has not asked for less.
+    assert motion_while_chatting(browser, "no-preference") != []

@@ -1,8 +1,9 @@
 // The chat widget: a small accessible client of Rasa's socket.io channel (docs/accessibility.md
 // says why it replaced rasa-webchat). It needs socket.io-client (served from this site) and
 // window.BOT_CONFIG.socketUrl (config.js), and fills the element with id "webchat"; its
-// data-title, data-subtitle and data-keep-visible (a selector for a part of the page that
-// the open chat must never cover, such as a safety note) set it up.
+// data-title, data-subtitle, data-launcher (the chat button's text) and data-keep-visible (a
+// selector for a part of the page the open chat must never cover, such as a safety note) set
+// it up.
 //
 // Text is only ever set with textContent: nothing a person types or the bot sends is HTML.
 // The conversation (session id and messages) lives in localStorage, so a reload keeps it.
@@ -59,10 +60,8 @@
     title.id = "cb-title";
     titles.appendChild(title);
     if (options.subtitle) titles.appendChild(make("p", "cb-subtitle", options.subtitle));
-    var close = make("button", "cb-close");
+    var close = make("button", "cb-close", "Close"); // a word, not "×": its name is what shows
     close.type = "button";
-    close.setAttribute("aria-label", "Close the chat");
-    close.appendChild(make("span", "", "×")).setAttribute("aria-hidden", "true");
     close.addEventListener("click", function () { self.close(); });
     header.append(titles, close);
 
@@ -126,7 +125,8 @@
       // An on-screen keyboard shrinks the visual viewport: keep the message box above it.
       var lift = function () {
         var vv = window.visualViewport;
-        var hidden = Math.max(0, window.innerHeight - vv.height - vv.offsetTop);
+        var zoomed = Math.abs(vv.scale - 1) > 0.01; // pinch zoom shrinks it too: not a keyboard
+        var hidden = zoomed ? 0 : Math.max(0, window.innerHeight - vv.height - vv.offsetTop);
         document.documentElement.style.setProperty("--cb-keyboard", hidden + "px");
       };
       window.visualViewport.addEventListener("resize", lift);
@@ -235,7 +235,8 @@
   Chat.prototype.receive = function (message) {
     if (!message || typeof message !== "object") return;
     var text = typeof message.text === "string" ? message.text : "";
-    var buttons = (message.quick_replies || message.buttons || [])
+    var offered = message.quick_replies || message.buttons;
+    var buttons = (Array.isArray(offered) ? offered : [])
       .filter(function (b) { return b && typeof b.title === "string" && b.payload != null; })
       .map(function (b) { return { title: b.title, payload: String(b.payload) }; });
     if (!text && !buttons.length) return; // images, custom payloads: not used by this bot
@@ -264,7 +265,7 @@
     if (urgent) body.appendChild(make("strong", "cb-flag", "Urgent advice"));
     body.appendChild(document.createTextNode(text));
     item.appendChild(body);
-    if (bot && message.buttons && message.buttons.length) {
+    if (bot && Array.isArray(message.buttons) && message.buttons.length) {
       // Each message's buttons are a group under it, named by that message.
       var group = make("div", "cb-replies");
       group.setAttribute("role", "group");
