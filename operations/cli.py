@@ -48,11 +48,23 @@ def lemmatizer():
     return lemmatize
 
 
+class KnownWords:
+    """English words as the lemmatizer's lookup table knows them: its inflected forms and
+    their lemmas (no typo among them)."""
+
+    def __init__(self, nlp) -> None:
+        self.table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+        self.lemmas = set(self.table.values())
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.lemmas or word in self.table
+
+
 def make_report(engine, since: Optional[float], now: float) -> Report:
-    from medinfo.language import common_words
+    from medinfo.language import load_pipeline
 
     figures = tally(store.read_rows(engine, since))
-    gaps = group(figures.not_found_questions, lemmatizer(), common_words())
+    gaps = group(figures.not_found_questions, lemmatizer(), KnownWords(load_pipeline()))
     return Report(figures, gaps, since, now)
 
 

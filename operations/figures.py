@@ -40,7 +40,7 @@ class Row(NamedTuple):
     timestamp: float
     intent: Optional[str]
     action: Optional[str]
-    data: Optional[str]  # the event as JSON; store.py reads it only for user, bot, slot rows
+    data: Optional[str]  # the event as JSON
 
 
 class Said(NamedTuple):

@@ -18,6 +18,7 @@ from operations.gaps import Gap
 
 Mask = Callable[[str], str]
 TEXT_GAPS = 10  # content gaps listed in the terminal summary
+PAGE_GAPS = 100  # and on the page (the rest are counted)
 
 
 @dataclass
@@ -183,13 +184,19 @@ def html_page(report: Report, mask: Mask, redacted: bool) -> str:
             "next article could go.</p>"
         )
         rows = []
-        for gap in report.gaps:
+        for gap in report.gaps[:PAGE_GAPS]:
             wordings = "".join(f"<li>{escape(mask(w))}</li>" for w in gap.wordings)
             cell = escape(mask(gap.label)) + (
                 f'<ul class="wordings">{wordings}</ul>' if wordings else ""
             )
             rows.append((cell, str(gap.count), day(gap.first), day(gap.last)))
         out.append(_table(["Question", "Times asked", "First", "Last"], rows, [1]))
+        rest = report.gaps[PAGE_GAPS:]
+        if rest:
+            out.append(
+                f"<p>{len(rest)} more groups, asked {sum(g.count for g in rest)} times in all "
+                "(each less often than those above).</p>"
+            )
     else:
         out.append("<p>No question was answered Not Found in this period.</p>")
 

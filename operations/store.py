@@ -27,7 +27,7 @@ EVENTS = sa.table(
 DAY = 24 * 3600
 DEFAULT_RETENTION_DAYS = 30
 READ_BATCH = 20_000  # rows fetched at a time: the report's memory does not grow with the store
-TYPES_WITH_DATA = ("user", "bot", "slot")  # the only rows whose JSON the report reads
+REPORTED_TYPES = ("session_started", "user", "bot", "slot")  # the rows figures.tally reads
 
 
 def retention_days(environ=os.environ) -> float:
@@ -78,12 +78,13 @@ def has_events(engine: Engine) -> bool:
 
 
 def read_rows(engine: Engine, since: Optional[float] = None) -> Iterator[Row]:
-    """The events (since a timestamp), by sender and then in the order Rasa wrote them."""
+    """The events the report counts (since a timestamp), by sender and then in the order
+    Rasa wrote them. Action rows, a third of the table, are left in the database."""
     if not has_events(engine):
         return
     e = EVENTS.c
-    data = sa.case((e.type_name.in_(TYPES_WITH_DATA), e.data), else_=sa.null())
-    query = sa.select(e.sender_id, e.type_name, e.timestamp, e.intent_name, e.action_name, data)
+    query = sa.select(e.sender_id, e.type_name, e.timestamp, e.intent_name, e.action_name, e.data)
+    query = query.where(e.type_name.in_(REPORTED_TYPES))
     if since is not None:
         query = query.where(e.timestamp >= since)
     query = query.order_by(e.sender_id, e.id)

@@ -11,9 +11,9 @@ import pytest
 
 from connectors.messaging import TwilioOutput
 from medinfo.answers import not_found, unavailable
-from medinfo.language import common_words
+from medinfo.language import load_pipeline
 from medinfo.safety import URGENT
-from operations.cli import lemmatizer, parse_since
+from operations.cli import KnownWords, lemmatizer, parse_since
 from operations.dialogue import (
     CONFIRM_FORGET_ACTION,
     FEEDBACK_BUTTONS,
@@ -172,7 +172,7 @@ def test_similar_questions_are_grouped_most_frequent_first(lemmatize):
         "can i fly with a stitch?",
         "who won the football",
     )
-    gaps = group(questions, lemmatize, common_words())
+    gaps = group(questions, lemmatize, KnownWords(load_pipeline()))
     assert [(g.label, g.count) for g in gaps] == [
         ("what are the symptoms of diabetes", 4),
         ("can I fly with a stitch", 2),
@@ -308,3 +308,9 @@ def test_retention_runs_at_once_and_then_at_each_interval():
     finally:
         daily.stop()
     assert daily.thread.daemon
+
+
+def test_known_words_are_the_lemmatizers():
+    known = KnownWords(load_pipeline())
+    assert all(word in known for word in ("bleed", "breed", "cramps", "symptom"))
+    assert "diabetis" not in known and "symtom" not in known
