@@ -13,6 +13,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from channel_servers import RASA_URL, WEB_URL
 from conftest import PROJECT
+from operations.dialogue import FEEDBACK_QUESTION
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
@@ -66,11 +67,22 @@ def test_a_conversation_in_the_web_widget(page):
     bot_says(page, "not well understood")
     bot_says(page, "Source: “Cervical Insufficiency”, MSD Manual Consumer Version")
 
-    # The source line's quick replies: "Treatment" asks for that topic.
-    treatment = page.locator(".rw-reply", has_text="Treatment").last
-    expect(treatment).to_be_visible(timeout=WAIT)
+    # Feedback follows as a message of its own with two quick replies. This widget shows
+    # only the last message's quick replies, so the topic buttons give way to Yes/No (the
+    # rebuilt widget of issue 15 keeps each message's buttons).
+    bot_says(page, FEEDBACK_QUESTION)
+    no = page.locator(".rw-reply", has_text="No").last
+    expect(no).to_be_visible(timeout=WAIT)
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOT))
+    no.click()
+    bot_says(page, "What were you looking for?")
+
+    # A quick reply of the "Not Found" reply below: "Treatment" asks for that topic.
+    ask(page, "what is diabetes?")
+    bot_says(page, "Not Found")
+    treatment = page.locator(".rw-reply", has_text="Treatment").last
+    expect(treatment).to_be_visible(timeout=WAIT)
     treatment.click()
     bot_says(page, "cerclage")
 
