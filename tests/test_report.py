@@ -314,3 +314,17 @@ def test_known_words_are_the_lemmatizers():
     known = KnownWords(load_pipeline())
     assert all(word in known for word in ("bleed", "breed", "cramps", "symptom"))
     assert "diabetis" not in known and "symtom" not in known
+
+
+@pytest.mark.parametrize("endpoints", ["endpoints.yml", "endpoints.production.yml"])
+def test_both_profiles_name_the_managed_store(endpoints):
+    """Rasa falls back to an in-memory store, with a mere warning, when the class named in
+    endpoints does not import: this would lose conversations, erasure and retention."""
+    import yaml
+    from rasa.shared.utils.common import class_from_module_path
+
+    from conftest import PROJECT
+    from operations.tracker_store import ManagedSQLTrackerStore
+
+    config = yaml.safe_load((PROJECT / endpoints).read_text())
+    assert class_from_module_path(config["tracker_store"]["type"]) is ManagedSQLTrackerStore
