@@ -50,8 +50,14 @@ INSERT = (
 )
 
 
+OPENINGS = ["", "", "", "hi, ", "hello ", "quick question: ", "sorry to bother you, ",
+            "im {n} weeks, ", "I'm {n} weeks pregnant and ", "at {n} weeks "]  # fmt: skip
+
+
 def question(rng: random.Random) -> str:
-    text = rng.choice(TEMPLATES).format(c=rng.choice(CONDITIONS))
+    """Most wordings differ (openings, weeks): grouping is not helped by exact repeats."""
+    opening = rng.choice(OPENINGS).format(n=rng.randint(4, 41))
+    text = opening + rng.choice(TEMPLATES).format(c=rng.choice(CONDITIONS))
     if rng.random() < 0.1:
         for right, wrong in TYPOS.items():
             text = text.replace(right, wrong)
@@ -155,8 +161,13 @@ def main() -> int:
     done = subprocess.run(command, cwd=PROJECT, env=env, capture_output=True, text=True)
     took = time.perf_counter() - started
     print(done.stdout[-1500:], done.stderr[-1500:], sep="\n")
-    rows = sqlite3.connect(database).execute("SELECT COUNT(*) FROM events").fetchone()[0]
-    print(f"make report on {args.turns} turns ({rows} rows): {took:.1f} s (whole process)")
+    connection = sqlite3.connect(database)
+    rows = connection.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+    wordings = connection.execute(
+        "SELECT COUNT(DISTINCT json_extract(data, '$.text')) FROM events WHERE type_name = 'user'"
+    ).fetchone()[0]
+    print(f"make report on {args.turns} turns ({rows} rows, {wordings} different messages): "
+          f"{took:.1f} s (whole process)")  # fmt: skip
     return done.returncode
 
 

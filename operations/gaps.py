@@ -2,7 +2,8 @@
 grouped, most frequent first.
 
 Two questions are grouped when they use the same content words once lemmas ("weeks" ->
-"week"), stop words ("what", "is", "the") and typos ("diabetis" -> "diabetes") are set aside.
+"week"), stop words ("what", "is", "the", and FRAMING: "hi", "im 20 weeks pregnant") and
+typos ("diabetis" -> "diabetes") are set aside.
 A typo is a rare word one letter away (one deletion on each side: a dropped, added, changed
 or swapped letter) from a more frequent word of the same questions, and not itself a known
 English word ("bleed" is never made "breed"). Pure: the caller gives the lemmatizer.
@@ -21,6 +22,12 @@ from operations.figures import Said
 Lemmatize = Callable[[Sequence[str]], List[List[Tuple[str, str]]]]  # texts -> (word, lemma)s
 MIN_TYPO_LENGTH = 5  # shorter words are too close to each other to guess a typo
 EXAMPLES = 3  # other wordings shown under a group
+# Words that frame a question in this bot's conversations rather than say what it is about:
+# greetings and politeness, and the pregnancy everyone here is in ("im 20 weeks pregnant").
+FRAMING = frozenset(
+    "hi hello hey hiya question quick sorry bother please thank thanks ok okay pregnant "
+    "pregnancy week".split()
+)
 
 
 @dataclass
@@ -36,7 +43,10 @@ def content_words(pairs: Iterable[Tuple[str, str]]) -> List[str]:
     return [
         lemma
         for word, lemma in pairs
-        if word not in STOP_WORDS and lemma not in STOP_WORDS and len(word) > 1
+        if word not in STOP_WORDS
+        and lemma not in STOP_WORDS
+        and len(word) > 1
+        and lemma not in FRAMING
     ]
 
 
@@ -65,7 +75,9 @@ def group(
     questions: Sequence[Said], lemmatize: Lemmatize, known: Collection[str] = ()
 ) -> List[Gap]:
     """Similar questions together, most frequent group first (then the most recent)."""
-    words = [content_words(pairs) for pairs in lemmatize([q.text for q in questions])]
+    texts = list(dict.fromkeys(q.text for q in questions))  # each wording lemmatized once
+    content = dict(zip(texts, (content_words(pairs) for pairs in lemmatize(texts))))
+    words = [content[q.text] for q in questions]
     typos = typo_map(Counter(w for ws in words for w in set(ws)), known)
     groups: Dict[Tuple[str, ...], List[Said]] = defaultdict(list)
     for question, ws in zip(questions, words):
