@@ -329,3 +329,32 @@ def test_both_profiles_name_the_managed_store(endpoints):
 
     config = yaml.safe_load((PROJECT / endpoints).read_text())
     assert class_from_module_path(config["tracker_store"]["type"]) is ManagedSQLTrackerStore
+
+
+def test_the_operator_endpoint_refuses_without_a_token_or_admin_jwt():
+    from types import SimpleNamespace
+
+    import jwt
+
+    from operations.http import authorised
+
+    def request(header="", token=None):
+        return SimpleNamespace(
+            headers={"Authorization": header} if header else {},
+            args={"token": token} if token else {},
+        )
+
+    none = {}
+    both = {"RASA_API_TOKEN": "t0ken", "RASA_JWT_SECRET": "s3cret"}
+    admin = jwt.encode({"user": {"role": "admin"}}, "s3cret")
+    assert not authorised(request("Bearer t0ken"), none)  # nothing set: nothing allowed
+    assert not authorised(request("Bearer "), {"RASA_API_TOKEN": ""})
+    assert authorised(request("Bearer t0ken"), both) and authorised(request(token="t0ken"), both)
+    assert authorised(request(f"Bearer {admin}"), both)
+    assert not authorised(
+        request(f"Bearer {jwt.encode({'user': {'role': 'user'}}, 's3cret')}"), both
+    )
+    assert not authorised(
+        request(f"Bearer {jwt.encode({'user': {'role': 'admin'}}, 'other')}"), both
+    )
+    assert not authorised(request("Bearer wrong"), both)
