@@ -74,6 +74,11 @@ def engine_from_endpoints(path: str) -> Engine:
 
 
 def has_events(engine: Engine) -> bool:
+    """Whether Rasa has created its table yet (a SQLite file is not created by asking)."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        if not os.path.exists(url.database):
+            return False
     return sa.inspect(engine).has_table("events")
 
 

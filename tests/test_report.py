@@ -358,3 +358,17 @@ def test_the_operator_endpoint_refuses_without_a_token_or_admin_jwt():
         request(f"Bearer {jwt.encode({'user': {'role': 'admin'}}, 'other')}"), both
     )
     assert not authorised(request("Bearer wrong"), both)
+
+
+def test_commands_on_a_store_not_created_yet(tmp_path, monkeypatch, capsys):
+    """A fresh clone before `make run`: an empty report, nothing to prune, no file made."""
+    from operations.cli import main
+
+    endpoints = tmp_path / "endpoints.yml"
+    database = tmp_path / "var" / "conversations.db"
+    endpoints.write_text(f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {database}\n")
+    monkeypatch.setenv("ENDPOINTS", str(endpoints))
+    assert main(["report", "--html", str(tmp_path / "report.html")]) == 0
+    assert "Conversations: 0" in capsys.readouterr().out
+    assert main(["prune"]) == 0 and main(["forget", "someone"]) == 0
+    assert not database.exists()
