@@ -2,7 +2,7 @@
 (default 100,000) in Rasa's own row format, then time `python -m operations report` on it,
 as `make report` runs it (a new process: start-up, reading, grouping, writing the page).
 
-    python -m bench.report_store [--turns 100000] [--keep DIR]
+    python -m bench.report_store [--turns 100000] [--keep DIR] [--postgresql]
 
 The questions are built from templates of our own and public condition names (facts); the
 events are serialised by Rasa's event classes, as its SQLTrackerStore writes them.
@@ -11,6 +11,8 @@ events are serialised by Rasa's event classes, as its SQLTrackerStore writes the
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
 import os
 import random
@@ -33,6 +35,7 @@ from medinfo.answers import TOPICS
 from operations.dialogue import FEEDBACK_BUTTONS, FEEDBACK_QUESTION, FEEDBACK_SLOT, SECTION_SLOT
 
 PROJECT = Path(__file__).resolve().parent.parent
+PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}  # as tests/production.py
 CONDITIONS = ["diabetes", "preeclampsia", "anaemia", "placenta previa", "gestational diabetes",
               "hyperemesis gravidarum", "group b strep", "toxoplasmosis", "listeria", "eczema",
               "thyroid disease", "epilepsy", "asthma", "migraine", "chickenpox"]  # fmt: skip
@@ -141,10 +144,63 @@ def generate(path: Path, turns: int, seed: int = 16) -> None:
     connection.close()
 
 
+def time_report(endpoints: Path, html: Path) -> float:
+    """Seconds `python -m operations report` takes on the store of `endpoints`."""
+    env = {**os.environ, "ENDPOINTS": str(endpoints), "PYTHONWARNINGS": "ignore"}
+    command = [sys.executable, "-m", "operations", "report", "--html", str(html)]
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=PROJECT, env=env, capture_output=True, text=True)
+    took = time.perf_counter() - started
+    if done.returncode:
+        raise SystemExit(done.stderr[-3000:])
+    print(done.stdout[-1500:])
+    return took
+
+
+def copy_to_postgresql(database: Path, name: str) -> None:
+    """The generated rows into a new PostgreSQL database (the local one, as the tests use)."""
+    import psycopg2
+
+    admin = psycopg2.connect(dbname="postgres", **PG)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    source = sqlite3.connect(database)
+    with psycopg2.connect(dbname=name, **PG) as target, target.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE events (id SERIAL PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, "
+            "type_name VARCHAR(255) NOT NULL, timestamp FLOAT, intent_name VARCHAR(255), "
+            "action_name VARCHAR(255), data TEXT)"
+        )
+        cursor.execute("CREATE INDEX ix_events_sender_id ON events (sender_id)")
+        rows = source.execute(f"SELECT {INSERT.split('(')[1].split(')')[0]} FROM events")
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerows(rows)
+        buffer.seek(0)
+        cursor.copy_expert(
+            "COPY events (sender_id, type_name, timestamp, intent_name, action_name, data) "
+            "FROM STDIN WITH (FORMAT csv)",
+            buffer,
+        )
+
+
+def drop_postgresql(name: str) -> None:
+    import psycopg2
+
+    admin = psycopg2.connect(dbname="postgres", **PG)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    admin.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.report_store", description=__doc__)
     parser.add_argument("--turns", type=int, default=100_000)
     parser.add_argument("--keep", help="a folder to keep the store and the page in")
+    parser.add_argument("--postgresql", action="store_true", help="also on the local PostgreSQL")
     args = parser.parse_args()
     folder = Path(args.keep or tempfile.mkdtemp(prefix="report-store-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -153,22 +209,33 @@ def main() -> int:
     started = time.perf_counter()
     generate(database, args.turns)
     print(f"Generated {args.turns} turns in {time.perf_counter() - started:.0f} s: {database}")
-    endpoints = folder / "endpoints.yml"
-    endpoints.write_text(f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {database}\n")
-    env = {**os.environ, "ENDPOINTS": str(endpoints), "PYTHONWARNINGS": "ignore"}
-    command = [sys.executable, "-m", "operations", "report", "--html", str(folder / "report.html")]
-    started = time.perf_counter()
-    done = subprocess.run(command, cwd=PROJECT, env=env, capture_output=True, text=True)
-    took = time.perf_counter() - started
-    print(done.stdout[-1500:], done.stderr[-1500:], sep="\n")
     connection = sqlite3.connect(database)
     rows = connection.execute("SELECT COUNT(*) FROM events").fetchone()[0]
     wordings = connection.execute(
         "SELECT COUNT(DISTINCT json_extract(data, '$.text')) FROM events WHERE type_name = 'user'"
     ).fetchone()[0]
-    print(f"make report on {args.turns} turns ({rows} rows, {wordings} different messages): "
-          f"{took:.1f} s (whole process)")  # fmt: skip
-    return done.returncode
+    connection.close()
+    store = f"{args.turns} turns ({rows} rows, {wordings} different messages)"
+
+    endpoints = folder / "endpoints.yml"
+    endpoints.write_text(f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {database}\n")
+    took = time_report(endpoints, folder / "report.html")
+    print(f"make report on {store}, SQLite: {took:.1f} s (whole process)")
+    if args.postgresql:
+        name = f"report_store_{os.getpid()}"
+        try:
+            copy_to_postgresql(database, name)
+            endpoints = folder / "endpoints.postgresql.yml"
+            endpoints.write_text(
+                "tracker_store:\n  type: SQL\n  dialect: postgresql\n"
+                f"  url: {PG['host']}\n  port: {PG['port']}\n  db: {name}\n"
+                f"  username: {PG['user']}\n  password: ''\n"
+            )
+            took = time_report(endpoints, folder / "report.postgresql.html")
+            print(f"make report on {store}, PostgreSQL: {took:.1f} s (whole process)")
+        finally:
+            drop_postgresql(name)
+    return 0
 
 
 if __name__ == "__main__":
