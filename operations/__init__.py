@@ -3,5 +3,5 @@ get), feedback on answers, retention and erasure of conversations.
 
 Pure logic (no Rasa, no database): figures.py, gaps.py, redact.py, render.py, dialogue.py.
 Adapters: store.py (SQL on Rasa's `events` table), tracker_store.py (the Rasa server's store),
-http.py (the operator's endpoint), __main__.py (`make report`, `make prune`, `make forget`).
+http.py (the operator's endpoint), cli.py (`make report`, `make prune`, `make forget`).
 """
