@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 READY := $(VENV)/.ready
 KNOWLEDGE := knowledge/knowledge.json
 WIDGET := web/node_modules/.installed
-PY_CODE := medinfo actions connectors serving scripts web bench tests
+PY_CODE := medinfo actions connectors serving operations scripts web bench tests
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONWARNINGS := ignore
 
@@ -61,6 +61,18 @@ test: train $(WIDGET) browser ## Run every test: unit, data validation, NLU, sto
 	$(BIN)/python -m pytest
 
 # BENCH_PORT_BASE (default 15000) + 305/355: the bench's Rasa and action server ports.
+.PHONY: report prune forget
+# The current profile's store (BOT_PROFILE=production: PostgreSQL), as `make run` uses it.
+report: $(READY) ## What people asked, Not Found questions, feedback: var/report.html (SINCE=7d REDACT=1)
+	$(BIN)/python -m operations report $(if $(SINCE),--since $(SINCE)) $(if $(REDACT),--redact)
+
+prune: $(READY) ## Remove conversations idle for over RETENTION_DAYS (default 30)
+	$(BIN)/python -m operations prune
+
+forget: $(READY) ## Remove every stored event of one sender: make forget SENDER=<id>
+	@[ -n "$(SENDER)" ] || { echo "Usage: make forget SENDER=<sender id>" >&2; exit 2; }
+	$(BIN)/python -m operations forget '$(subst ','\'',$(SENDER))'
+
 .PHONY: bench
 bench: train ## Measure NLU quality, answers, speed and memory; writes docs/benchmarks.md
 	$(BIN)/python -m bench

@@ -13,6 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.operations_actions import ask_feedback
 from medinfo.answers import Question, Reply, answer, help_reply, not_found
 from medinfo.language import load_pipeline, words
 from medinfo.schema import KnowledgeError
@@ -65,10 +66,11 @@ class ActionAnswerQuestion(Action):
         question = question_from(tracker)
         remind = not tracker.get_slot("reminder_given")
         reply = answer(STORE, question, COMMON, remind=remind)
-        logger.info(
-            "intent=%s condition=%s answered=%s", question.intent, reply.condition, reply.answered
-        )
+        # A condition the article does not cover is the person's words: not logged.
+        known = reply.condition if STORE.find(reply.condition) else "other"
+        logger.info("intent=%s condition=%s answered=%s", question.intent, known, reply.answered)
         events = send(dispatcher, reply, tracker)
+        events += ask_feedback(dispatcher, reply.section) if reply.answered else []
         return events + ([SlotSet("reminder_given", True)] if reply.answered and remind else [])
 
 

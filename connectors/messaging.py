@@ -8,7 +8,9 @@ product needs it:
 - each platform's API base URL can be set (TELEGRAM_API_URL, SLACK_API_URL,
   FACEBOOK_GRAPH_URL, TWILIO_API_URL), so tests capture the replies on a local stand-in;
 - the answers' topic buttons become the platform's own quick replies: Rasa drops them
-  above 5 (Slack) or 3 (Messenger), and sends them to Telegram in one unreadable row.
+  above 5 (Slack) or 3 (Messenger), and sends them to Telegram in one unreadable row;
+- SMS has no buttons: a yes/no question (feedback, erasure) says "Reply 1 for Yes, 2 for No"
+  and a reply of 1 or 2 is taken as that button.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from twilio.request_validator import RequestValidator
 
 SLACK_MAX_BUTTONS = 25  # elements in one Slack "actions" block
 MESSENGER_MAX_QUICK_REPLIES = 13
+SMS_DIGITS = {"1": "/affirm", "2": "/deny"}  # the yes/no buttons' payloads (operations/)
 
 
 def _forbidden(what: str) -> HTTPResponse:
@@ -259,7 +262,12 @@ class TwilioOutput(twilio.TwilioOutput):
     async def send_text_with_buttons(
         self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
     ) -> None:
-        """SMS has no buttons: the text alone (Rasa would send each payload as an SMS)."""
+        """SMS has no buttons: the text alone (Rasa would send each payload as an SMS), or
+        for a yes/no question, which digit to reply."""
+        digits = {payload: digit for digit, payload in SMS_DIGITS.items()}
+        if buttons and all(b.get("payload") in digits for b in buttons):
+            choices = ", ".join(f"{digits[b['payload']]} for {b['title']}" for b in buttons)
+            text = f"{text}\nReply {choices}."
         await self.send_text_message(recipient_id, text, **kwargs)
 
 
@@ -272,6 +280,15 @@ class TwilioInput(SignedWebhook, twilio.TwilioInput):
     def is_authentic(self, request: Request) -> bool:
         signature = request.headers.get("X-Twilio-Signature", "")
         return RequestValidator(self.auth_token).validate(self.webhook_url, request.form, signature)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        async def digits_as_buttons(message: UserMessage) -> Any:
+            reply = (message.text or "").strip().rstrip(".")
+            if reply in SMS_DIGITS:
+                message.text = SMS_DIGITS[reply]
+            return await on_new_message(message)
+
+        return super().blueprint(digits_as_buttons)
 
     def get_output_channel(self) -> TwilioOutput:
         return TwilioOutput(self.account_sid, self.auth_token, self.twilio_number)

@@ -51,6 +51,7 @@ class Reply:
     condition: Optional[str] = None  # what the conversation is about now, for the slot
     answered: bool = False
     not_found: bool = False  # the honest "Not Found" reply
+    section: Optional[str] = None  # the article section answered, for feedback and the report
 
 
 def topic_buttons(condition: Condition, skip: Optional[str] = None) -> List[dict]:
@@ -282,4 +283,6 @@ def answer(
         {"text": f"{lead}\n{render(passages)}"},
         {"text": footer, "buttons": topic_buttons(condition, skip=topic)},
     ]
-    return Reply(messages, condition=condition.name, answered=True)
+    return Reply(
+        messages, condition=condition.name, answered=True, section=f"{condition.name}: {label}"
+    )

@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge_actions import ActionAnswerQuestion, ActionHelp, ActionNotFound
 from medinfo.safety import REMINDER, URGENT
+from operations.dialogue import FEEDBACK_BUTTONS, FEEDBACK_QUESTION, SECTION_SLOT
 
 
 def tracker(text, intent, entities=(), slots=None):
@@ -35,6 +36,9 @@ def test_answers_a_question_and_remembers_the_condition():
     assert messages[1]["text"].startswith("Source: ")
     assert REMINDER in messages[1]["text"]
     assert messages[1]["buttons"][0]["payload"].startswith("/ask_what_is")
+    # Feedback is asked in a message of its own, after the topic buttons.
+    assert messages[-1]["text"] == FEEDBACK_QUESTION and messages[-1]["buttons"] == FEEDBACK_BUTTONS
+    assert SlotSet(SECTION_SLOT, "cervical insufficiency: causes") in events
     assert SlotSet("condition", "cervical insufficiency") in events
     assert SlotSet("reminder_given", True) in events
 
@@ -47,7 +51,7 @@ def test_reminder_is_given_once():
     assert "vaginal bleeding" in messages[0]["text"]
     assert REMINDER not in messages[-1]["text"]
     assert SlotSet("reminder_given", True) not in events
-    assert not any(isinstance(e, SlotSet) for e in events)  # the condition did not change
+    assert not [e for e in events if e["name"] == "condition"]  # the condition did not change
 
 
 def test_a_quick_reply_payload_is_answered_from_its_intent_and_entity():
@@ -64,6 +68,8 @@ def test_another_condition_is_not_found():
     )
     assert messages[0]["text"].startswith("Not Found")
     assert SlotSet("condition", "diabetes") in events
+    assert FEEDBACK_QUESTION not in [m["text"] for m in messages]  # only after an answer
+    assert not [e for e in events if e["name"] == SECTION_SLOT]
 
 
 @pytest.mark.parametrize("text", ["what's the weather", "", "🙂🙂"])

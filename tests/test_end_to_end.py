@@ -10,6 +10,7 @@ import pytest
 import requests
 
 from medinfo.safety import REMINDER, URGENT
+from operations.dialogue import FEEDBACK_QUESTION
 from servers import port, port_open, serve_bot
 
 pytestmark = pytest.mark.slow  # the real Rasa and action servers
@@ -49,7 +50,10 @@ def test_a_whole_conversation_over_the_rest_webhook(servers):
     replies = chat.say("what is cervical insufficiency?")
     assert "painless opening of the cervix" in texts(replies)
     assert "Source: “Cervical Insufficiency”, MSD Manual Consumer Version" in texts(replies)
-    assert replies[-1]["buttons"], "quick replies offer the other topics"
+    source = [r for r in replies if r.get("text", "").startswith("Source:")][0]
+    assert source["buttons"], "quick replies offer the other topics"
+    assert replies[-1]["text"] == FEEDBACK_QUESTION, "feedback is asked in a message of its own"
+    assert [b["payload"] for b in replies[-1]["buttons"]] == ["/affirm", "/deny"]
 
     assert "not well understood" in texts(chat.say("what causes it?"))
     assert "cerclage" in texts(chat.say("and the treatment?"))

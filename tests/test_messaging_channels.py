@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from channel_servers import SECRETS, webhook
+from operations.dialogue import ASK_WHY, FEEDBACK_QUESTION, THANKS_HELPED
 
 pytestmark = pytest.mark.slow  # the bot with every channel live
 
@@ -69,12 +70,12 @@ def test_telegram_answers_with_an_inline_keyboard_and_its_buttons_work(channel_b
         standin.wait_for(
             "telegram",
             "sendMessage",
-            lambda cs: any("reply_markup" in c["body"] for c in to_chat(cs)),
+            lambda cs: any(FEEDBACK_QUESTION in c["body"]["text"] for c in to_chat(cs)),
         )
     )
     assert CAUSES_ANSWER in " ".join(c["body"]["text"] for c in sent)
-    with_buttons = [c for c in sent if "reply_markup" in c["body"]][-1]
-    assert SOURCE in with_buttons["body"]["text"]
+    with_buttons = [c for c in sent if "reply_markup" in c["body"]]
+    with_buttons = [c for c in with_buttons if SOURCE in c["body"]["text"]][-1]
     keyboard = json.loads(with_buttons["body"]["reply_markup"])["inline_keyboard"]
     buttons = {row[0]["text"]: row[0]["callback_data"] for row in keyboard}
     assert TOPIC_TITLES <= set(buttons) and all(len(p.encode()) <= 64 for p in buttons.values())
@@ -151,11 +152,12 @@ def test_slack_answers_with_button_blocks(channel_bot):
         channel_bot.standin.wait_for(
             "slack",
             "chat.postMessage",
-            lambda cs: any("blocks" in c["body"] for c in to_channel(cs)),
+            lambda cs: any(FEEDBACK_QUESTION in c["body"]["text"] for c in to_channel(cs)),
         )
     )
     assert CAUSES_ANSWER in " ".join(c["body"]["text"] for c in sent)
-    blocks = [c for c in sent if "blocks" in c["body"]][-1]["body"]["blocks"]
+    with_blocks = [c["body"]["blocks"] for c in sent if "blocks" in c["body"]]
+    blocks = [b for b in with_blocks if SOURCE in b[0]["text"]["text"]][-1]
     assert SOURCE in blocks[0]["text"]["text"]
     buttons = {e["text"]["text"]: e["value"] for e in blocks[1]["elements"]}
     assert blocks[1]["type"] == "actions" and TOPIC_TITLES <= set(buttons)
@@ -214,11 +216,13 @@ def test_messenger_answers_with_quick_replies(channel_bot):
 
     sent = messages_to(
         channel_bot.standin.wait_for(
-            "facebook", "me/messages", lambda cs: any("quick_replies" in m for m in messages_to(cs))
+            "facebook",
+            "me/messages",
+            lambda cs: any(FEEDBACK_QUESTION in m.get("text", "") for m in messages_to(cs)),
         )
     )
     assert CAUSES_ANSWER in " ".join(m.get("text", "") for m in sent)
-    last = [m for m in sent if "quick_replies" in m][-1]
+    last = [m for m in sent if "quick_replies" in m and SOURCE in m["text"]][-1]
     assert SOURCE in last["text"]
     replies = {q["title"]: q for q in last["quick_replies"]}
     assert TOPIC_TITLES <= set(replies) and replies["Treatment"]["content_type"] == "text"
@@ -323,3 +327,52 @@ def test_twilio_refuses_a_forged_or_altered_request(channel_bot):
         channel_bot.standin, "twilio", "Messages.json", lambda c: c["body"].get("To") == sender
     )
     assert sent == []
+
+
+# Feedback after an answer: one tap (a button) on the apps, a digit by SMS.
+
+
+def test_feedback_by_sms_is_a_reply_of_1_or_2(channel_bot):
+    sender = f"+4477009{unique_number() % 100000:05d}"
+    assert post_twilio(twilio_form(sender, CAUSES)).status_code == 204
+
+    def bodies_to(calls):
+        return [c["body"]["Body"] for c in calls if c["body"].get("To") == sender]
+
+    sent = bodies_to(
+        channel_bot.standin.wait_for(
+            "twilio", "Messages.json", lambda cs: any(FEEDBACK_QUESTION in b for b in bodies_to(cs))
+        )
+    )
+    assert sent[-1] == f"{FEEDBACK_QUESTION}\nReply 1 for Yes, 2 for No."
+    assert post_twilio(twilio_form(sender, "2")).status_code == 204
+    after = bodies_to(
+        channel_bot.standin.wait_for(
+            "twilio", "Messages.json", lambda cs: len(bodies_to(cs)) > len(sent)
+        )
+    )
+    assert after[len(sent)] == ASK_WHY  # "2" was the No button, for the answer just given
+
+
+def test_feedback_on_telegram_is_one_tap(channel_bot):
+    standin, chat = channel_bot.standin, unique_number()
+    assert post_telegram(telegram_update(chat, CAUSES)).status_code == 200
+
+    def to_chat(calls):
+        return [c["body"] for c in calls if str(c["body"].get("chat_id")) == str(chat)]
+
+    sent = to_chat(
+        standin.wait_for(
+            "telegram",
+            "sendMessage",
+            lambda cs: any(FEEDBACK_QUESTION in b["text"] for b in to_chat(cs)),
+        )
+    )
+    keyboard = json.loads(sent[-1]["reply_markup"])["inline_keyboard"]
+    buttons = {row[0]["text"]: row[0]["callback_data"] for row in keyboard}
+    assert buttons == {"Yes": "/affirm", "No": "/deny"}
+    assert post_telegram(telegram_update(chat, button=buttons["Yes"])).status_code == 200
+    after = to_chat(
+        standin.wait_for("telegram", "sendMessage", lambda cs: len(to_chat(cs)) > len(sent))
+    )
+    assert after[len(sent)]["text"] == THANKS_HELPED

@@ -13,6 +13,7 @@ from servers import port, serve_bot
 pytestmark = pytest.mark.slow  # the real servers on the SQLite store
 
 RASA_PORT, ACTIONS_PORT = port(200), port(201)
+MANAGED_STORE = "operations.tracker_store.ManagedSQLTrackerStore"  # Rasa's SQL store + erasure
 WEBHOOK = f"http://localhost:{RASA_PORT}/webhooks/rest/webhook"
 
 
@@ -22,7 +23,7 @@ def endpoints(tmp_path_factory):
     folder that does not exist yet (the store must create the file)."""
     config = yaml.safe_load((PROJECT / "endpoints.yml").read_text())
     store = config["tracker_store"]
-    assert (store["type"], store["dialect"]) == ("SQL", "sqlite")
+    assert (store["type"], store["dialect"]) == (MANAGED_STORE, "sqlite")
     assert not store["db"].startswith("/"), "a path relative to the project folder"
     database = tmp_path_factory.mktemp("persistence") / "conversations.db"
     store["db"] = str(database)
