@@ -20,6 +20,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from channel_servers import RASA_URL, WEB_URL
 from conftest import PROJECT
+from operations.dialogue import FEEDBACK_QUESTION
 
 pytestmark = pytest.mark.slow  # a browser and the bot
 
@@ -116,6 +117,9 @@ def test_a_conversation_in_the_web_widget(page):
     open_chat(page)
     ask(page, "what causes cervical insufficiency?", "not well understood")
     expect(bot_messages(page, SOURCE)).to_have_count(1, timeout=WAIT)
+    # Feedback comes as a message of its own, its two buttons apart from the topic buttons.
+    feedback = log(page).get_by_role("group", name=FEEDBACK_QUESTION)
+    expect(feedback.get_by_role("button")).to_have_count(2, timeout=WAIT)
     screenshot(page, "widget.png")
 
     # The source line's quick replies: "Treatment" asks for that topic.
