@@ -35,7 +35,9 @@ $(WIDGET): web/package-lock.json
 browser: ## Make sure headless Chromium (Debian's) is there for the browser test
 	@scripts/system_package.sh chromium chromium
 
-$(KNOWLEDGE): knowledge/sources/* knowledge/article_rules.yml knowledge/knowledge.schema.json medinfo/*.py | $(READY)
+# The knowledge file also carries the words of the training examples (medinfo/lexicon.py).
+NLU_WORDS := $(filter-out data/nlu/condition_synonyms.yml,$(wildcard data/nlu/*.yml))
+$(KNOWLEDGE): knowledge/sources/* knowledge/article_rules.yml knowledge/knowledge.schema.json medinfo/*.py $(NLU_WORDS) | $(READY)
 	$(BIN)/python -m medinfo.builder
 
 knowledge: $(KNOWLEDGE) ## Rebuild knowledge/knowledge.json from the articles in knowledge/sources/

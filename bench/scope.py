@@ -141,7 +141,7 @@ def run_all(judge: SectionJudge, ask: Ask, folder: Path = HELDOUT, generated: bo
             result[path.stem] = score_questions(judge, ask, load_questions(path))
     if generated:
         result["generated_out_of_scope"] = score_generated(judge, ask)
-    answer_sets = [v for k, v in result.items() if k.startswith("answers")]
+    answer_sets = [v for k, v in result.items() if "answerable" in v and "near_miss" not in k]
     if answer_sets:
         result["answers_all"] = pooled(answer_sets)
     return result
