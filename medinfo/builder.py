@@ -24,7 +24,7 @@ from spacy.language import Language
 from medinfo import lexicon
 from medinfo.article import Article, ArticleError, Block, parse_article
 from medinfo.language import words
-from medinfo.schema import validate_knowledge
+from medinfo.schema import META_SCHEMA, RULES_SCHEMA, problem, validate_knowledge
 from medinfo.store import Passage, normalise
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -49,7 +49,8 @@ class Rules:
 
     @classmethod
     def load(cls, path: Path = RULES) -> "Rules":
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        """Read and check the rules file; a problem is an ArticleError naming the file and key."""
+        data = read_yaml(path, RULES_SCHEMA)
         return cls(
             data["boilerplate"],
             data["sections"],
@@ -59,6 +60,19 @@ class Rules:
             data["aspects"],
             data.get("not_subjects") or [],
         )
+
+
+def read_yaml(path: Path, schema: Path) -> dict:
+    """A YAML file checked against its schema: ArticleError("FILE: at KEY: PROBLEM")."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise ArticleError(path.name, f"not valid YAML ({error})") from None
+    data = {} if data is None else data
+    found = problem(data, schema)
+    if found:
+        raise ArticleError(path.name, found)
+    return data
 
 
 def lemmas(nlp: Language, text: str) -> List[str]:
@@ -125,9 +139,11 @@ def _continues(sentence: Passage, previous: Passage) -> bool:
     return len(tokens) > 1 and tokens[0] == "the" and tokens[1] in previous["lemmas"]
 
 
-def extract_facts(paragraphs: List[List[Passage]], rules: Rules) -> Dict[str, List[Passage]]:
+def extract_facts(
+    paragraphs: List[List[Passage]], specs: Dict[str, Dict[str, List[List[str]]]]
+) -> Dict[str, List[Passage]]:
     facts: Dict[str, List[Passage]] = {}
-    for name, spec in rules.facts.items():
+    for name, spec in specs.items():
         found: List[Passage] = []
         for paragraph in paragraphs:
             taking = False
@@ -142,15 +158,23 @@ def extract_facts(paragraphs: List[List[Passage]], rules: Rules) -> Dict[str, Li
     return facts
 
 
+def read_meta(meta_path: Path) -> dict:
+    """An article's meta file, checked against knowledge/article_meta.schema.json."""
+    return read_yaml(meta_path, META_SCHEMA)
+
+
+def fact_specs(rules: Rules, meta: dict) -> Dict[str, Dict[str, List[List[str]]]]:
+    """The facts any article of this kind has (rules), then the facts of this one (meta)."""
+    return {**rules.facts, **(meta.get("facts") or {})}
+
+
 def build_condition(path: Path, rules: Rules, nlp: Language) -> dict:
     """One condition of the knowledge file from one article and its .meta.yml."""
     source = path.name
     meta_path = path.with_suffix(".meta.yml")
     if not meta_path.exists():
         raise ArticleError(source, f"missing metadata file {meta_path.name} (publisher)")
-    meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
-    if not meta.get("publisher"):
-        raise ArticleError(source, f"{meta_path.name} does not name the publisher")
+    meta = read_meta(meta_path)
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
@@ -189,7 +213,7 @@ def build_condition(path: Path, rules: Rules, nlp: Language) -> dict:
         "definition": paragraphs[0],
         "key_points": [p[0] for p in paragraphs[1 : 1 + len(article.key_points)]],
         "sections": sections,
-        "facts": extract_facts(paragraphs, rules),
+        "facts": extract_facts(paragraphs, fact_specs(rules, meta)),
         # People's words for the article's own terms ("d and c" -> "curettage").
         "term_phrases": {normalise(k): v for k, v in (meta.get("term_phrases") or {}).items()},
     }
@@ -213,12 +237,18 @@ def build_knowledge(
         "version": 1,
         "question_synonyms": rules.question_synonyms,
         "question_words": sorted(set(rules.question_words)),
-        "fact_questions": {name: spec["asked_by"] for name, spec in rules.facts.items()},
+        "fact_questions": {},
         "aspects": rules.aspects,
         "everyday_words": [],
         "framing_words": [],
         "other_subject_words": [],
         "conditions": [build_condition(path, rules, nlp) for path in articles],
+    }
+    # Known only now: build_condition has checked that every meta file is there.
+    knowledge["fact_questions"] = {
+        name: spec["asked_by"]
+        for path in articles
+        for name, spec in fact_specs(rules, read_meta(path.with_suffix(".meta.yml"))).items()
     }
     asked = lexicon.asked_word_lines(nlp, training)
     everyday = lexicon.everyday_words(asked)

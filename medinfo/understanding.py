@@ -48,7 +48,7 @@ MAX_TERM_PASSAGES = 3  # a word in at most this many passages names something sp
 
 # "what about X?", "and X?", "how about X": the topic stays, the subject may change.
 WHAT_ABOUT = re.compile(
-    r"^\W*(?:(?:and|so|ok|okay|but|then)\W+)?(?:what|how)\s+about\s+(?P<x>.+?)\W*$", re.I
+    r"^\W*(?:(?:and|so|ok|okay|but|then)\W+)?(?:what|how)\s+about\s+(?P<x>[^,;?.!]+?)\W*$", re.I
 )
 # The thing a question asks about, where its wording says so: "symptoms of X", "treatment for
 # X", "how do they fix X", "does X help". X must be the condition, a term of the article or
@@ -187,6 +187,15 @@ def about_the_condition(store: KnowledgeStore, question: Question) -> bool:
     return bool(own & {w for pair in question.words for w in pair})
 
 
+def head_word_condition(store: KnowledgeStore, question: Question) -> Optional[Condition]:
+    """The condition one of whose names ends in a word of the question ("cervix")."""
+    said = {w for pair in question.words for w in pair}
+    for condition in store.conditions:
+        if said & {n.split()[-1] for n in condition.names}:
+            return condition
+    return None
+
+
 def named_condition(store: KnowledgeStore, question: Question) -> Optional[Condition]:
     """The known condition the question itself names (as an entity or in its words)."""
     return store.first_known(question.entities) or store.mentioned_in(question.text)
@@ -230,8 +239,10 @@ def asked_object_words(store: KnowledgeStore, question: Question) -> List[str]:
 
 
 def resolve_subject(store: KnowledgeStore, question: Question) -> Tuple[Optional[Condition], str]:
-    """(the article's condition if it is the subject, the other subject's words if not)."""
-    known = named_condition(store, question)
+    """(the article's condition if it is the subject, the other subject's words if not).
+    The head word of a condition's name ("back to the cervix thing") brings the conversation
+    back to it from another subject."""
+    known = named_condition(store, question) or head_word_condition(store, question)
     for entity in question.entities:
         if store.find(entity):
             continue
