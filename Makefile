@@ -37,7 +37,7 @@ browser: ## Make sure headless Chromium (Debian's) is there for the browser test
 
 # The knowledge file also carries the words of the training examples (medinfo/lexicon.py).
 NLU_WORDS := $(filter-out data/nlu/condition_synonyms.yml,$(wildcard data/nlu/*.yml))
-$(KNOWLEDGE): knowledge/sources/* knowledge/article_rules.yml knowledge/knowledge.schema.json medinfo/*.py $(NLU_WORDS) | $(READY)
+$(KNOWLEDGE): knowledge/sources/* knowledge/article_rules.yml knowledge/*.schema.json medinfo/*.py $(NLU_WORDS) | $(READY)
 	$(BIN)/python -m medinfo.builder
 
 knowledge: $(KNOWLEDGE) ## Rebuild knowledge/knowledge.json from the articles in knowledge/sources/

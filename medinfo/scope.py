@@ -42,18 +42,28 @@ def unknown_words(
             continue
         if _shares_prefix(lemma, vocabulary):
             continue
-        if difflib.get_close_matches(
-            surface, _typo_pool(vocabulary, common), n=1, cutoff=TYPO_CUTOFF
-        ):
+        if is_typo_of_known(surface, vocabulary, common):
             continue
         unknown.append(surface)
     return unknown
 
 
+def is_typo_of_known(word: str, vocabulary: FrozenSet[str], common: FrozenSet[str]) -> bool:
+    """A typo of an article or question word ("insuficiency"), or a near spelling of an
+    everyday word that keeps its start and length ("beacuse"). Not any close everyday word:
+    "glanders" is not "leaders", nor "measles" "meals"."""
+    if difflib.get_close_matches(word, _typo_pool(vocabulary), n=1, cutoff=TYPO_CUTOFF):
+        return True
+    return any(
+        w[:2] == word[:2] and abs(len(w) - len(word)) <= 1
+        for w in difflib.get_close_matches(word, _typo_pool(common), n=3, cutoff=TYPO_CUTOFF)
+    )
+
+
 @functools.lru_cache(maxsize=4)
-def _typo_pool(vocabulary: FrozenSet[str], common: FrozenSet[str]) -> Tuple[str, ...]:
+def _typo_pool(words: FrozenSet[str]) -> Tuple[str, ...]:
     """The words a typo may stand for, built once per word set rather than per message."""
-    return tuple(sorted(vocabulary | common))
+    return tuple(sorted(words))
 
 
 def off_topic(words: List[Tuple[str, str]], unknown: List[str], names_condition: bool) -> bool:

@@ -146,7 +146,13 @@ def understand(store: KnowledgeStore, question: Question) -> Understanding:
     if topic is None:  # the subject of the conversation stays what it was
         reason = "classifier" if question.intent in ("out_of_scope", "nlu_fallback") else "no_topic"
         hint = INTENT_TOPIC.get(question.topic_hint or "") if reason == "classifier" else None
-        return Understanding(other or question.remembered, hint, reason=reason, urgent=urgent)
+        # A condition the NLU named ("symptoms of preeclampsia?") is the new subject; a rare
+        # word of a message that asks nothing of the article ("a pram") is not.
+        named = next((e for e in question.entities if not store.find(e)), None)
+        subject_now = named or (
+            subject.name if subject and named_condition(store, question) else None
+        )
+        return Understanding(subject_now or question.remembered, hint, reason=reason, urgent=urgent)
     if other:
         return Understanding(other, topic, reason="other_subject", about=other, urgent=urgent)
     if subject is None:
