@@ -28,7 +28,7 @@ from medinfo.store import normalise
 
 PROJECT = Path(__file__).resolve().parent.parent
 TRAINING = PROJECT / "data" / "nlu"
-WRITTEN_BLIND = TRAINING / "written_blind.yml"
+RETIRED_BLIND_SETS = TRAINING / "retired_blind_sets.yml"
 KNOWLEDGE = PROJECT / "knowledge" / "knowledge.json"
 ANSWERS_HELDOUT = PROJECT / "bench" / "answers_heldout"
 ANSWERS_DEV = PROJECT / "bench" / "answers_dev"
@@ -177,14 +177,14 @@ def install_scope_set(source: Path, target: Path, today: str, folder: Path = TRA
 
 
 def retire(names: List[str], at: Folders = PROJECT_FOLDERS) -> Dict[str, int]:
-    """Move held-out sets NAMES into written_blind.yml and their questions to answers_dev/."""
-    written_blind = at.training / WRITTEN_BLIND.name
+    """Move held-out sets NAMES into retired_blind_sets.yml and their questions to answers_dev/."""
+    retired = at.training / RETIRED_BLIND_SETS.name
     header_lines = [
         line[2:]
-        for line in written_blind.read_text(encoding="utf-8").splitlines()
+        for line in retired.read_text(encoding="utf-8").splitlines()
         if line.startswith("# ")
     ]
-    merged = intent_examples(written_blind)
+    merged = intent_examples(retired)
     known = training_texts(at.training)
     new: Dict[str, Dict[str, str]] = {}  # normalised text -> {intent: line}
     for name in names:
@@ -203,7 +203,7 @@ def retire(names: List[str], at: Folders = PROJECT_FOLDERS) -> Dict[str, int]:
             ((intent, line),) = by_intent.items()
             merged.setdefault(intent, []).append(mark_conditions(line, marks))
             added += 1
-    written_blind.write_text(dump(merged, "\n".join(header_lines)), encoding="utf-8")
+    retired.write_text(dump(merged, "\n".join(header_lines)), encoding="utf-8")
     for name in names:
         (at.heldout / f"{name}.yml").unlink()
         (at.answers_heldout / f"{name}.yml").rename(at.answers_dev / f"{name}.yml")

@@ -20,7 +20,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 RASA = str(PROJECT / ".venv" / "bin" / "rasa")
 # The measure: messages written blind (the writers read only the article), whose errors nobody
 # has looked at. Once its errors are read, a held-out file can no longer measure: its messages
-# become training data (data/nlu/written_blind.yml) and new blind files take its place.
+# become training data (data/nlu/retired_blind_sets.yml) and new blind files take its place.
 HELDOUT = PROJECT / "tests" / "nlu_heldout"
 NOT_FOUND_INTENTS = {"out_of_scope", "nlu_fallback"}  # both are answered "Not Found"
 PICTURES = ("intent_confusion_matrix.png", "intent_histogram.png")
