@@ -76,7 +76,15 @@ ASKED_OBJECT = [
     re.compile(r"\b(?:test|tests|medicine|medication|drugs?) for (?P<x>.+)"),
     re.compile(r"^(?:what is|whats|what are|what does|define) (?P<x>(?:\w+ ?){1,4}?)(?: mean)?$"),
 ]
-PRONOUNS = {"it", "that", "this", "them", "those", "these", "one", "the", "a", "an", "same"}
+DETERMINERS = {"the", "a", "an", "my", "your", "her", "his", "their", "our", "any", "some"}
+# Where the asked object ends: "causes it or nah", "risk of recurrence with multiple losses".
+OBJECT_END = re.compile(
+    r" (?:or|and|with|during|when|if|because|after|before|at|while|for|from|so|but) "
+)
+PRONOUNS = {
+    "it", "that", "this", "them", "those", "these", "one", "the", "a", "an", "same", "they",
+    "she", "he", "her", "my", "your", "its",
+}  # fmt: skip
 # Words that say a message may be about a pregnancy: the urgent advice is for a danger sign in
 # pregnancy, not for breathlessness with asthma.
 PREGNANCY_WORDS = {
@@ -141,6 +149,12 @@ def understand(store: KnowledgeStore, question: Question) -> Understanding:
         not other or bool(PREGNANCY_WORDS & {w for pair in question.words for w in pair})
     )
     topic = INTENT_TOPIC.get(question.intent)
+    hinted = INTENT_TOPIC.get(question.topic_hint or "")
+    if question.intent == "nlu_fallback" and hinted and not other:
+        # Unsure between intents (a long letter, a story), but the message speaks of the
+        # condition itself ("my cervix", its name): its best topic is the question.
+        if about_the_condition(store, question):
+            topic = hinted
     if question.intent == EMERGENCY_INTENT:
         topic = "symptoms"  # the article's warning signs, if the message is about it
     if topic is None:  # the subject of the conversation stays what it was
@@ -232,7 +246,10 @@ def asked_object_words(store: KnowledgeStore, question: Question) -> List[str]:
     found: List[str] = []
     for pattern in ASKED_OBJECT:
         for match in pattern.finditer(text):
-            x = match.group("x")
+            x = OBJECT_END.split(match.group("x"), maxsplit=1)[0]
+            head = [w for w in x.split() if w not in DETERMINERS]
+            if not head or head[0] in PRONOUNS or head[0] in store.question_words:
+                continue  # "causes it", "the risk of recurrence": no other subject
             if store.mentioned_in(x) or term_phrase_words(store, x):
                 continue
             found += [
