@@ -127,7 +127,11 @@ def compose(store: KnowledgeStore, found: Understanding, remind: bool) -> Reply:
         offer = {"text": capabilities(store), "buttons": topic_buttons(store.conditions[0])}
         return Reply(urgent + [offer], topic=found.topic)
     if not found.answered:
-        about = found.about if found.reason in ("other_subject", "aspect", "no_passage") else None
+        about = (
+            found.about
+            if found.reason in ("other_subject", "aspect", "no_passage", "term_topic")
+            else None
+        )
         reply = not_found(store, about)
         return Reply(
             urgent + reply.messages, condition=found.subject, not_found=True, topic=found.topic

@@ -241,6 +241,7 @@ def build_knowledge(
         "aspects": rules.aspects,
         "everyday_words": [],
         "framing_words": [],
+        "article_terms": [],
         "other_subject_words": [],
         "conditions": [build_condition(path, rules, nlp) for path in articles],
     }
@@ -256,6 +257,7 @@ def build_knowledge(
     subjects = lexicon.other_subject_words(nlp, vocabulary, everyday, asked)
     knowledge["everyday_words"] = sorted(everyday)
     knowledge["framing_words"] = sorted(lexicon.framing_words(asked))
+    knowledge["article_terms"] = sorted(lexicon.article_terms(knowledge["conditions"]))
     knowledge["other_subject_words"] = sorted(subjects - set(rules.not_subjects))
     validate_knowledge(knowledge, str(sources))
     return knowledge

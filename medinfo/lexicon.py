@@ -54,6 +54,25 @@ def framing_words(asked: Counter) -> FrozenSet[str]:
     return frozenset(w for w, n in asked.items() if n >= FRAMING_LINES)
 
 
+def article_terms(conditions: Iterable[dict], max_passages: int = 3) -> FrozenSet[str]:
+    """The articles' own terms: lemmas of at most `max_passages` passages that are not
+    everyday English ("ehlers", "curettage", "ultrasonography"), and the words the term
+    phrases of the meta files map to."""
+    common = common_words()
+    found = set()
+    for condition in conditions:
+        counts: Counter = Counter()
+        groups = [condition["definition"], condition["key_points"], *condition["sections"].values()]
+        seen = []
+        for p in (p for g in groups for p in g):
+            if p not in seen:
+                seen.append(p)
+                counts.update(set(p["lemmas"]))
+        found |= {w for w, n in counts.items() if n <= max_passages and w not in common}
+        found |= set(condition.get("term_phrases", {}).values())
+    return frozenset(w for w in found if len(w) > 3)
+
+
 def everyday_words(asked: Counter) -> FrozenSet[str]:
     return common_words() | frozenset(asked)
 

@@ -130,6 +130,11 @@ class KnowledgeStore:
         return frozenset(self.knowledge.get("everyday_words", ()))
 
     @functools.cached_property
+    def article_terms(self) -> FrozenSet[str]:
+        """The articles' own terms ("ehlers", "curettage", "ultrasonography")."""
+        return frozenset(self.knowledge.get("article_terms", ()))
+
+    @functools.cached_property
     def framing_words(self) -> FrozenSet[str]:
         """Words the training questions often use for what the article covers ("back")."""
         return frozenset(self.knowledge.get("framing_words", ()))

@@ -38,6 +38,7 @@ TOPICS: List[Tuple[str, str, str, str]] = [
 INTENT_TOPIC = {intent: topic for topic, intent, _, _ in TOPICS}
 TOPIC_PHRASE = {topic: phrase for topic, _, _, phrase in TOPICS}
 FACT_TOPICS = {"recurrence", "timing"}  # topics answered from the article's facts
+NEAR_TOPICS = {"causes": "risk_factors", "risk_factors": "causes"}  # "can EDS cause it?"
 # Words that ask a fact's question without naming the condition ("again", "week", "out").
 FACT_TOPIC_WORDS = {
     "recur", "recurrence", "again", "next", "subsequent", "future", "another", "week",
@@ -46,10 +47,20 @@ FACT_TOPIC_WORDS = {
 EMERGENCY_INTENT = "report_emergency"
 MAX_TERM_PASSAGES = 3  # a word in at most this many passages names something specific
 
-# "what about X?", "and X?", "how about X": the topic stays, the subject may change.
-WHAT_ABOUT = re.compile(
-    r"^\W*(?:(?:and|so|ok|okay|but|then)\W+)?(?:what|how)\s+about\s+(?P<x>[^,;?.!]+?)\W*$", re.I
-)
+# "what about X?", "and for X?", "same question for X", "X, same question": the topic stays,
+# the subject may change.
+WHAT_ABOUT = [
+    re.compile(
+        r"^\W*(?:(?:and|so|ok|okay|but|then)\W+)?(?:(?:what|how)\s+about|what\s+of|and\s+for"
+        r"|(?:the\s+)?same(?:\s+question|\s+thing)?\s+(?:for|about|with))\s+(?P<x>[^,;?.!]+?)\W*$",
+        re.I,
+    ),
+    re.compile(
+        r"^\W*(?:and\s+)?(?:for\s+)?(?P<x>[^,;?.!]+?)\W+same\s+(?:question|thing)\W*$", re.I
+    ),
+]
+
+
 # The thing a question asks about, where its wording says so: "symptoms of X", "treatment for
 # X", "how do they fix X", "does X help". X must be the condition, a term of the article or
 # words of the article: "symptoms of a cold", "fix a broken leg", "does weed help" are not.
@@ -131,6 +142,7 @@ REASONS = {
     "classifier": "the NLU found no question of the article (out_of_scope, low confidence)",
     "no_topic": "the message asks no question of the article",
     "aspect": "the article does not speak of what is asked about the term",
+    "term_topic": "the article names the term, but not for this question",
     "no_passage": "the article has no passage on this topic",
     "which_condition": "several articles and none named",
     "urgent_only": "a danger sign: the urgent advice, no article text",
@@ -140,7 +152,7 @@ REASONS = {
 def understand(store: KnowledgeStore, question: Question) -> Understanding:
     """Decide the subject, the topic and the passages (module docstring)."""
     text_lemmas = question_lemmas(store, question)
-    follow = WHAT_ABOUT.match(question.text or "")
+    follow = next((m for p in WHAT_ABOUT for m in [p.match(question.text or "")] if m), None)
     if follow and names_a_subject(store, question, follow.group("x")):
         return follow_up(store, question, follow.group("x"), text_lemmas)
 
@@ -174,7 +186,8 @@ def understand(store: KnowledgeStore, question: Question) -> Understanding:
     if urgent and not about_the_condition(store, question):
         # Urgent advice only: article text only for a message about the condition itself.
         return Understanding(subject.name, topic, reason="urgent_only", urgent=True)
-    return answer_topic(store, subject, topic, text_lemmas, urgent)
+    named = bool(named_condition(store, question) or head_word_condition(store, question))
+    return answer_topic(store, subject, topic, text_lemmas, urgent, named)
 
 
 def question_lemmas(store: KnowledgeStore, question: Question) -> Set[str]:
@@ -324,11 +337,16 @@ def follow_up(store: KnowledgeStore, question: Question, x: str, lemmas: Set[str
     if other or subject is None:
         about = other or x
         return Understanding(about, topic, reason="other_subject", about=about)
-    return answer_topic(store, subject, topic, lemmas, urgent=False)
+    return answer_topic(store, subject, topic, lemmas, urgent=False, named=True)
 
 
 def answer_topic(
-    store: KnowledgeStore, condition: Condition, topic: str, lemmas: Set[str], urgent: bool
+    store: KnowledgeStore,
+    condition: Condition,
+    topic: str,
+    lemmas: Set[str],
+    urgent: bool,
+    named: bool = False,
 ) -> Understanding:
     """The passages of `condition` that answer `topic` (narrowed to a named fact or a term the
     question uses), each list with its lead line, or the reason there are none."""
@@ -339,6 +357,17 @@ def answer_topic(
     else:
         pool = condition.passages if topic == "what_is" else topic_passages(condition, topic)
         ignore = store.question_words | {w for n in condition.names for w in n.split()}
+        named_terms = specific_terms(condition, lemmas, ignore) & store.article_terms
+        missing = named_terms and not any(named_terms & set(p["lemmas"]) for p in pool)
+        if missing and not named and topic in NEAR_TOPICS:  # "can EDS cause it?": risk factors
+            near = topic_passages(condition, NEAR_TOPICS[topic])
+            pool = pool + [p for p in near if p not in pool]
+            missing = not any(named_terms & set(p["lemmas"]) for p in pool)
+        if missing and not named:
+            # A term of the article asked about for a topic the article does not give it:
+            # "what are the symptoms of Ehlers-Danlos syndrome", "how is a cone biopsy done".
+            about = sorted(named_terms)[0]
+            return Understanding(condition.name, topic, reason="term_topic", about=about)
         passages = narrow_to_terms(condition, pool, lemmas, ignore)
         specific = passages != pool
         if not specific and topic == "what_is":
@@ -433,19 +462,24 @@ def unanswered_aspect(
     return None
 
 
-def narrow_to_terms(
-    condition: Condition, passages: List[Passage], lemmas: set, ignore: FrozenSet[str]
-) -> List[Passage]:
-    """Keep the passages naming a specific article term the question uses, if any do.
-    `ignore` holds the words that name the condition or the topic ("treatment", "symptom")."""
+def specific_terms(condition: Condition, lemmas: set, ignore: FrozenSet[str]) -> Set[str]:
+    """The question's lemmas that name something specific of the article: in at most
+    MAX_TERM_PASSAGES passages. `ignore` holds the words that name the condition or the topic."""
     counts: Dict[str, int] = {}
     for p in condition.passages:
         for lemma in p["lemmas"]:
             counts[lemma] = counts.get(lemma, 0) + 1
-    terms = {
+    return {
         w
         for w in lemmas - ignore
         if len(w) > 3 and w not in STOP_WORDS and 0 < counts.get(w, 0) <= MAX_TERM_PASSAGES
     }
+
+
+def narrow_to_terms(
+    condition: Condition, passages: List[Passage], lemmas: set, ignore: FrozenSet[str]
+) -> List[Passage]:
+    """Keep the passages naming a specific article term the question uses, if any do."""
+    terms = specific_terms(condition, lemmas, ignore)
     narrowed = [p for p in passages if terms.intersection(p["lemmas"])]
     return narrowed or passages

@@ -141,3 +141,29 @@ def test_urgent_advice_for_a_danger_sign_in_pregnancy(about, store, nlp):
     text = "im 22 weeks and my waters just broke"
     reply = answer(store, Question("report_emergency", text, words(nlp, text)))
     assert reply.messages[0]["text"] == URGENT
+
+
+@pytest.mark.parametrize(
+    "text", ["and for a weak cervix?", "same question for cervical insufficiency",
+             "and for cervical insufficiency, same question"],
+)  # fmt: skip
+def test_other_wordings_of_what_about_keep_the_topic(about, text):
+    found = about("out_of_scope", text, [], "preeclampsia", "symptoms")
+    assert found.answered and found.topic == "symptoms"
+
+
+@pytest.mark.parametrize(
+    "intent, text",
+    [
+        ("ask_symptoms", "what are the symptoms of Ehlers-Danlos syndrome"),
+        ("ask_diagnosis", "how do doctors diagnose Ehlers-Danlos"),
+    ],
+)
+def test_a_term_asked_for_a_topic_the_article_does_not_give_it_is_not_found(about, intent, text):
+    found = about(intent, text)
+    assert not found.answered and found.reason == "term_topic"
+
+
+def test_a_term_asked_as_a_cause_is_answered_from_the_risk_factors(about):
+    found = about("ask_causes", "can EDS cause it?")
+    assert found.answered and any("Ehlers-Danlos" in t for t in texts(found.passages))
