@@ -39,7 +39,9 @@ browser: ## Make sure headless Chromium (Debian's) is there for the browser test
 accessibility: train $(WIDGET) browser ## Check the web widget in headless Chromium: axe-core, keyboard, screen readers, phone, zoom
 	$(BIN)/python -m pytest tests/test_widget_browser.py tests/test_web_server.py
 
-$(KNOWLEDGE): knowledge/sources/* knowledge/article_rules.yml knowledge/knowledge.schema.json medinfo/*.py | $(READY)
+# The knowledge file also carries the words of the training examples (medinfo/lexicon.py).
+NLU_WORDS := $(filter-out data/nlu/condition_synonyms.yml,$(wildcard data/nlu/*.yml))
+$(KNOWLEDGE): knowledge/sources/* knowledge/article_rules.yml knowledge/*.schema.json medinfo/*.py $(NLU_WORDS) | $(READY)
 	$(BIN)/python -m medinfo.builder
 
 knowledge: $(KNOWLEDGE) ## Rebuild knowledge/knowledge.json from the articles in knowledge/sources/

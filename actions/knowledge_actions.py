@@ -1,7 +1,9 @@
 """The actions that answer from the knowledge file.
 
-The knowledge file, the spaCy pipeline and the word list are loaded once, when the action
-server imports this module; a missing or invalid knowledge file stops the server from starting.
+The knowledge file (the action server's only input) and the spaCy pipeline are loaded once,
+when the action server imports this module; a missing or invalid knowledge file stops the
+server from starting. Both actions hand the message to `medinfo.answers.answer`, where
+`medinfo.understanding` decides what it is about and whether the article answers it.
 """
 
 from __future__ import annotations
@@ -14,10 +16,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.operations_actions import ask_feedback
-from medinfo.answers import Question, Reply, answer, help_reply, not_found
+from medinfo.answers import Question, Reply, answer, help_reply
 from medinfo.language import load_pipeline, words
 from medinfo.schema import KnowledgeError
-from medinfo.scope import known_words
 from medinfo.store import KnowledgeStore, knowledge_path
 
 logger = logging.getLogger(__name__)
@@ -28,8 +29,6 @@ except KnowledgeError as error:
     # Exit with the file and the problem named rather than serve answers from nothing.
     raise SystemExit(f"The action server cannot start: {error}") from None
 NLP = load_pipeline()
-# Words a question may use without leaving the article's scope (medinfo/scope.py).
-COMMON = known_words(NLP)
 
 
 def question_from(tracker: Tracker) -> Question:
@@ -45,15 +44,27 @@ def question_from(tracker: Tracker) -> Question:
             e["value"] for e in message.get("entities", []) if e.get("entity") == "condition"
         ],
         remembered=tracker.get_slot("condition"),
+        topic_before=tracker.get_slot("topic"),
+        topic_hint=next(
+            (
+                r["name"]
+                for r in message.get("intent_ranking") or []
+                if str(r.get("name", "")).startswith("ask_")
+            ),
+            None,
+        ),
     )
 
 
 def send(dispatcher: CollectingDispatcher, reply: Reply, tracker: Tracker) -> List[EventType]:
     for message in reply.messages:
         dispatcher.utter_message(text=message["text"], buttons=message.get("buttons", []))
-    # Set the slot only when it changes: each event costs Rasa a schema check and a row.
-    changed = reply.condition and reply.condition != tracker.get_slot("condition")
-    return [SlotSet("condition", reply.condition)] if changed else []
+    # Set a slot only when it changes: each event costs Rasa a schema check and a row.
+    return [
+        SlotSet(slot, value)
+        for slot, value in (("condition", reply.condition), ("topic", reply.topic))
+        if value and value != tracker.get_slot(slot)
+    ]
 
 
 class ActionAnswerQuestion(Action):
@@ -65,7 +76,7 @@ class ActionAnswerQuestion(Action):
     ) -> List[EventType]:
         question = question_from(tracker)
         remind = not tracker.get_slot("reminder_given")
-        reply = answer(STORE, question, COMMON, remind=remind)
+        reply = answer(STORE, question, remind=remind)
         # A condition the article does not cover is the person's words: not logged.
         known = reply.condition if STORE.find(reply.condition) else "other"
         logger.info("intent=%s condition=%s answered=%s", question.intent, known, reply.answered)
@@ -74,20 +85,13 @@ class ActionAnswerQuestion(Action):
         return events + ([SlotSet("reminder_given", True)] if reply.answered and remind else [])
 
 
-class ActionNotFound(Action):
-    """Out of scope, low NLU confidence, or no rule applies: say so, and what we can answer.
-
+class ActionNotFound(ActionAnswerQuestion):
+    """Out of scope, low NLU confidence, or no rule applies: Not Found, unless the message is
+    a follow-up the article answers ("what about a weak cervix?" after another condition).
     An emergency description the classifier missed still gets the urgent advice first."""
 
     def name(self) -> Text:
         return "action_not_found"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
-        question = question_from(tracker)
-        reply = not_found(STORE, said=question.text)
-        return send(dispatcher, reply, tracker)
 
 
 class ActionHelp(Action):

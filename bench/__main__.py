@@ -83,6 +83,11 @@ def serve_phase(r, model, scratch: Path, log, conversations: int, profile: bool,
             questions = answers.load(judge, paths)
             r[key] = answers.run(judge, questions)
             r[key]["retriever"] = retriever.score(judge, questions)
+        log("scope: blind answer sets, near misses, conversations, generated out-of-scope")
+        from bench import scope
+        from bench.serving import WEBHOOK
+
+        r["scope"] = scope.run_all(judge, scope.Webhook(WEBHOOK))
         log(f"speed: warm-up, sequence, {conversations} conversations at once")
         r["speed"] = speed.run(conversations)
         peak = facts["watch"].stop()

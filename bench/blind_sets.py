@@ -19,7 +19,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterable, List, Set
+from typing import Dict, FrozenSet, Iterable, List, Set
 
 import yaml
 
@@ -28,7 +28,7 @@ from medinfo.store import normalise
 
 PROJECT = Path(__file__).resolve().parent.parent
 TRAINING = PROJECT / "data" / "nlu"
-WRITTEN_BLIND = TRAINING / "written_blind.yml"
+RETIRED_BLIND_SETS = TRAINING / "retired_blind_sets.yml"
 KNOWLEDGE = PROJECT / "knowledge" / "knowledge.json"
 ANSWERS_HELDOUT = PROJECT / "bench" / "answers_heldout"
 ANSWERS_DEV = PROJECT / "bench" / "answers_dev"
@@ -129,15 +129,62 @@ def install(
     return dropped
 
 
+ECHO_JACCARD = 0.7  # a held-out line this close to a training line echoes it
+
+
+def trigrams(text: str) -> FrozenSet[str]:
+    """Character trigrams of the text, lower-cased and without entity marks."""
+    t = " ".join(strip_markup(text).lower().split())
+    return frozenset(t[i : i + 3] for i in range(max(len(t) - 2, 1)))
+
+
+def training_trigrams(folder: Path = TRAINING) -> List[FrozenSet[str]]:
+    return [trigrams(line) for path in sorted(folder.glob("*.yml")) for line in examples(path)]
+
+
+def echoes(text: str, training: List[FrozenSet[str]], threshold: float = ECHO_JACCARD) -> bool:
+    """Does a training line have character-trigram Jaccard >= threshold with `text`?"""
+    mine = trigrams(text)
+    for other in training:
+        shared = len(mine & other)
+        if shared and shared / (len(mine) + len(other) - shared) >= threshold:
+            return True
+    return False
+
+
+def install_scope_set(source: Path, target: Path, today: str, folder: Path = TRAINING) -> int:
+    """Copy a blind answers/near-misses/conversations file into bench/heldout/, dropping the
+    lines that echo a training line; return how many. A conversation's echoing turn is still
+    sent, for the turns after it, but marked `scored: false` ("thanks", "what about it?")."""
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    training = training_trigrams(folder)
+    if "conversations" in data:
+        dropped = 0
+        for turn in (t for c in data["conversations"] for t in c["turns"]):
+            if echoes(turn["text"], training):
+                turn["scored"], dropped = False, dropped + 1
+    else:
+        kept = [q for q in data["questions"] if not echoes(q["text"], training)]
+        dropped, data["questions"] = len(data["questions"]) - len(kept), kept
+    header = (
+        f"# Written blind on {today} by someone who read only the article; never trained on.\n"
+        f"# {dropped} lines dropped (in conversations: sent, not scored): a training line"
+        f" is at character-trigram Jaccard >= {ECHO_JACCARD}.\n"
+    )
+    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    target.write_text(header + body, encoding="utf-8")
+    return dropped
+
+
 def retire(names: List[str], at: Folders = PROJECT_FOLDERS) -> Dict[str, int]:
-    """Move held-out sets NAMES into written_blind.yml and their questions to answers_dev/."""
-    written_blind = at.training / WRITTEN_BLIND.name
+    """Move held-out sets NAMES into retired_blind_sets.yml and their questions to answers_dev/."""
+    retired = at.training / RETIRED_BLIND_SETS.name
     header_lines = [
         line[2:]
-        for line in written_blind.read_text(encoding="utf-8").splitlines()
+        for line in retired.read_text(encoding="utf-8").splitlines()
         if line.startswith("# ")
     ]
-    merged = intent_examples(written_blind)
+    merged = intent_examples(retired)
     known = training_texts(at.training)
     new: Dict[str, Dict[str, str]] = {}  # normalised text -> {intent: line}
     for name in names:
@@ -156,7 +203,7 @@ def retire(names: List[str], at: Folders = PROJECT_FOLDERS) -> Dict[str, int]:
             ((intent, line),) = by_intent.items()
             merged.setdefault(intent, []).append(mark_conditions(line, marks))
             added += 1
-    written_blind.write_text(dump(merged, "\n".join(header_lines)), encoding="utf-8")
+    retired.write_text(dump(merged, "\n".join(header_lines)), encoding="utf-8")
     for name in names:
         (at.heldout / f"{name}.yml").unlink()
         (at.answers_heldout / f"{name}.yml").rename(at.answers_dev / f"{name}.yml")
@@ -170,6 +217,9 @@ def main() -> None:
     add.add_argument("name")
     add.add_argument("nlu_file", type=Path)
     add.add_argument("answers_file", type=Path)
+    scope = commands.add_parser("install-scope", help="install a blind file into bench/heldout/")
+    scope.add_argument("source", type=Path)
+    scope.add_argument("target", type=Path)
     spent = commands.add_parser("retire", help="move spent blind sets into the training data")
     spent.add_argument("names", nargs="+")
     args = parser.parse_args()
@@ -177,6 +227,9 @@ def main() -> None:
         today = datetime.date.today().isoformat()
         dropped = install(args.name, args.nlu_file, args.answers_file, today)
         print(f"installed {args.name}: {dropped} lines equal to training examples dropped")
+    elif args.command == "install-scope":
+        dropped = install_scope_set(args.source, args.target, datetime.date.today().isoformat())
+        print(f"installed {args.target}: {dropped} items echoing training lines dropped")
     else:
         print(retire(args.names))
 

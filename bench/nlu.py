@@ -20,7 +20,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 RASA = str(PROJECT / ".venv" / "bin" / "rasa")
 # The measure: messages written blind (the writers read only the article), whose errors nobody
 # has looked at. Once its errors are read, a held-out file can no longer measure: its messages
-# become training data (data/nlu/written_blind.yml) and new blind files take its place.
+# become training data (data/nlu/retired_blind_sets.yml) and new blind files take its place.
 HELDOUT = PROJECT / "tests" / "nlu_heldout"
 NOT_FOUND_INTENTS = {"out_of_scope", "nlu_fallback"}  # both are answered "Not Found"
 PICTURES = ("intent_confusion_matrix.png", "intent_histogram.png")
@@ -107,28 +107,27 @@ def as_answered(rows: List[Row], path: Path, model: Path) -> List[Row]:
     it. For the label, a topic question naming a condition the knowledge file lacks is
     out_of_scope (one writer marks "what is [endometriosis](condition)", another labels it
     out_of_scope)."""
-    from medinfo.answers import INTENT_TOPIC, Question, answer, resolve_condition
+    from medinfo.answers import INTENT_TOPIC, Question, answer
     from medinfo.language import load_pipeline, words
-    from medinfo.scope import known_words
     from medinfo.store import KnowledgeStore
+    from medinfo.understanding import resolve_subject
 
     store, nlp = KnowledgeStore.load(), load_pipeline()
-    common = known_words(nlp)  # as the action server has it
     labelled = labelled_conditions(path)
     found = found_conditions(model, [t for _, got, t in rows if got in INTENT_TOPIC])
 
     def label(intent: str, text: str) -> str:
         names = labelled.get(text, [])
         if intent in INTENT_TOPIC and names:
-            _, unknown = resolve_condition(store, Question(intent, text, [], names))
-            return "out_of_scope" if unknown is not None else intent
+            _, other = resolve_subject(store, Question(intent, text, [], names))
+            return "out_of_scope" if other else intent
         return intent
 
     def acted(intent: str, text: str) -> str:
         if intent not in INTENT_TOPIC:
             return intent
         question = Question(intent, text, words(nlp, text), found.get(text, []))
-        return "out_of_scope" if answer(store, question, common, False).not_found else intent
+        return "out_of_scope" if answer(store, question).not_found else intent
 
     return [(label(w, t), acted(g, t), t) for w, g, t in rows]
 

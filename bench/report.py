@@ -43,6 +43,8 @@ def targets(r: Dict) -> List[Tuple[str, str, bool]]:
                     gap >= 0.40,
                 )
             )
+    if "scope" in r:
+        rows += scope_targets(r["scope"])
     if "speed" in r:
         s = r["speed"]
         c = s["concurrent"]
@@ -73,6 +75,47 @@ def targets(r: Dict) -> List[Tuple[str, str, bool]]:
         t = r["start_to_first_answer_s"]
         rows.append(("start to first answer ≤ 30 s", f"{t:.1f} s", t <= 30))
     return rows
+
+
+def scope_targets(s: Dict) -> List[Tuple[str, str, bool]]:
+    """Issue 13's targets on the blind sets of bench/heldout/ and the generated questions."""
+    rows = []
+    a = s.get("answers_all")
+    if a:
+        rows += [
+            (f"blind answerable ({a['answerable']}): right section ≥ 97 %",
+             pct(a["right_section"]), a["right_section"] >= 0.97),
+            ("blind answerable: in-scope Not Found ≤ 2 %",
+             pct(a["in_scope_not_found"]), a["in_scope_not_found"] <= 0.02),
+            (f"blind refusable ({a['refusable']}): out-of-scope recall ≥ 97 %",
+             pct(a["out_of_scope_recall"]), a["out_of_scope_recall"] >= 0.97),
+        ]  # fmt: skip
+    for key, r in s.items():
+        if key.startswith("near_misses"):
+            answered = 1 - r["out_of_scope_recall"]
+            rows.append((f"near misses ({r['refusable']}): answered ≤ 2 %", pct(answered),
+                         answered <= 0.02))  # fmt: skip
+        elif key.startswith("conversations"):
+            rows.append((f"conversations ({r['conversations']}): right at every turn ≥ 95 %",
+                         pct(r["all_turns_right"]), r["all_turns_right"] >= 0.95))  # fmt: skip
+    g = s.get("generated_out_of_scope")
+    if g:
+        rows.append((f"generated out-of-scope ({g['questions']}): answered ≤ 0.5 %",
+                     pct(g["answered"]), g["answered"] <= 0.005))  # fmt: skip
+    return rows
+
+
+def scope_lines(s: Dict) -> List[str]:
+    """Every scope set's aggregates (bench/scope.py); errors only of the generated set."""
+    lines = ["## Scope (bench/heldout/, bench/generated.py; REST webhook)", ""]
+    lines += ["| set | figures |", "| --- | --- |"]
+    for key, r in s.items():
+        figures = ", ".join(
+            f"{m} {pct(v) if isinstance(v, float) else v}"
+            for m, v in r.items() if m != "errors" and v is not None
+        )  # fmt: skip
+        lines.append(f"| {key} | {figures} |")
+    return lines + [""]
 
 
 def nlu_lines(title: str, n: Dict) -> List[str]:
@@ -178,6 +221,8 @@ def markdown(r: Dict) -> str:
     ):
         if key in r:
             lines += answer_lines(title, r[key])
+    if "scope" in r:
+        lines += scope_lines(r["scope"])
     if "speed" in r:
         s = r["speed"]
         c = s["concurrent"]

@@ -21,18 +21,20 @@ from typing import Dict, List, Sequence, Tuple
 import yaml
 from spacy.language import Language
 
+from medinfo import lexicon
 from medinfo.article import Article, ArticleError, Block, parse_article
 from medinfo.language import words
-from medinfo.schema import validate_knowledge
+from medinfo.schema import META_SCHEMA, RULES_SCHEMA, problem, validate_knowledge
+from medinfo.store import Passage, normalise
 
 PROJECT = Path(__file__).resolve().parent.parent
 SOURCES = PROJECT / "knowledge" / "sources"
 RULES = PROJECT / "knowledge" / "article_rules.yml"
 OUTPUT = PROJECT / "knowledge" / "knowledge.json"
-NLU_SYNONYMS = PROJECT / "data" / "nlu" / "condition_synonyms.yml"
+TRAINING = PROJECT / "data" / "nlu"
+NLU_SYNONYMS = TRAINING / "condition_synonyms.yml"
 
 ANAPHORS = {"this", "these", "such", "they", "it", "those", "that"}
-Passage = Dict[str, object]
 
 
 @dataclass
@@ -43,10 +45,12 @@ class Rules:
     question_synonyms: Dict[str, str]
     question_words: List[str]
     aspects: Dict[str, List[str]]
+    not_subjects: List[str]
 
     @classmethod
     def load(cls, path: Path = RULES) -> "Rules":
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        """Read and check the rules file; a problem is an ArticleError naming the file and key."""
+        data = read_yaml(path, RULES_SCHEMA)
         return cls(
             data["boilerplate"],
             data["sections"],
@@ -54,7 +58,21 @@ class Rules:
             data["question_synonyms"],
             data["question_words"],
             data["aspects"],
+            data.get("not_subjects") or [],
         )
+
+
+def read_yaml(path: Path, schema: Path) -> dict:
+    """A YAML file checked against its schema: ArticleError("FILE: at KEY: PROBLEM")."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise ArticleError(path.name, f"not valid YAML ({error})") from None
+    data = {} if data is None else data
+    found = problem(data, schema)
+    if found:
+        raise ArticleError(path.name, found)
+    return data
 
 
 def lemmas(nlp: Language, text: str) -> List[str]:
@@ -115,15 +133,17 @@ def _matches(lemma_set: set, groups: Sequence[Sequence[str]]) -> bool:
 
 def _continues(sentence: Passage, previous: Passage) -> bool:
     """Whether a sentence goes on about the one before: "Such ...", "The risk is higher"."""
-    words = [w.strip(",.;:") for w in str(sentence["text"]).lower().split()]
-    if ANAPHORS.intersection(words[:2]):  # "Such procedures...", "Occasionally, they..."
+    tokens = [w.strip(",.;:") for w in str(sentence["text"]).lower().split()]
+    if ANAPHORS.intersection(tokens[:2]):  # "Such procedures...", "Occasionally, they..."
         return True
-    return len(words) > 1 and words[0] == "the" and words[1] in previous["lemmas"]
+    return len(tokens) > 1 and tokens[0] == "the" and tokens[1] in previous["lemmas"]
 
 
-def extract_facts(paragraphs: List[List[Passage]], rules: Rules) -> Dict[str, List[Passage]]:
+def extract_facts(
+    paragraphs: List[List[Passage]], specs: Dict[str, Dict[str, List[List[str]]]]
+) -> Dict[str, List[Passage]]:
     facts: Dict[str, List[Passage]] = {}
-    for name, spec in rules.facts.items():
+    for name, spec in specs.items():
         found: List[Passage] = []
         for paragraph in paragraphs:
             taking = False
@@ -138,15 +158,23 @@ def extract_facts(paragraphs: List[List[Passage]], rules: Rules) -> Dict[str, Li
     return facts
 
 
+def read_meta(meta_path: Path) -> dict:
+    """An article's meta file, checked against knowledge/article_meta.schema.json."""
+    return read_yaml(meta_path, META_SCHEMA)
+
+
+def fact_specs(rules: Rules, meta: dict) -> Dict[str, Dict[str, List[List[str]]]]:
+    """The facts any article of this kind has (rules), then the facts of this one (meta)."""
+    return {**rules.facts, **(meta.get("facts") or {})}
+
+
 def build_condition(path: Path, rules: Rules, nlp: Language) -> dict:
     """One condition of the knowledge file from one article and its .meta.yml."""
     source = path.name
     meta_path = path.with_suffix(".meta.yml")
     if not meta_path.exists():
         raise ArticleError(source, f"missing metadata file {meta_path.name} (publisher)")
-    meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
-    if not meta.get("publisher"):
-        raise ArticleError(source, f"{meta_path.name} does not name the publisher")
+    meta = read_meta(meta_path)
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
@@ -185,13 +213,20 @@ def build_condition(path: Path, rules: Rules, nlp: Language) -> dict:
         "definition": paragraphs[0],
         "key_points": [p[0] for p in paragraphs[1 : 1 + len(article.key_points)]],
         "sections": sections,
-        "facts": extract_facts(paragraphs, rules),
+        "facts": extract_facts(paragraphs, fact_specs(rules, meta)),
+        # People's words for the article's own terms ("d and c" -> "curettage").
+        "term_phrases": {normalise(k): v for k, v in (meta.get("term_phrases") or {}).items()},
     }
 
 
-def build_knowledge(sources: Path = SOURCES, rules_path: Path = RULES, nlp=None) -> dict:
-    """The whole knowledge file: every `.txt` article in `sources`, in name order."""
+def build_knowledge(
+    sources: Path = SOURCES, rules_path: Path = RULES, nlp=None, training: Path = TRAINING
+) -> dict:
+    """The whole knowledge file: every `.txt` article in `sources`, in name order, and the
+    word lists the scope decision needs (medinfo/lexicon.py), from the training data in
+    `training` and the terminologies."""
     from medinfo.language import load_pipeline
+    from medinfo.store import KnowledgeStore
 
     nlp = nlp or load_pipeline()
     rules = Rules.load(rules_path)
@@ -202,10 +237,28 @@ def build_knowledge(sources: Path = SOURCES, rules_path: Path = RULES, nlp=None)
         "version": 1,
         "question_synonyms": rules.question_synonyms,
         "question_words": sorted(set(rules.question_words)),
-        "fact_questions": {name: spec["asked_by"] for name, spec in rules.facts.items()},
+        "fact_questions": {},
         "aspects": rules.aspects,
+        "everyday_words": [],
+        "framing_words": [],
+        "article_terms": [],
+        "other_subject_words": [],
         "conditions": [build_condition(path, rules, nlp) for path in articles],
     }
+    # Known only now: build_condition has checked that every meta file is there.
+    knowledge["fact_questions"] = {
+        name: spec["asked_by"]
+        for path in articles
+        for name, spec in fact_specs(rules, read_meta(path.with_suffix(".meta.yml"))).items()
+    }
+    asked = lexicon.asked_word_lines(nlp, training)
+    everyday = lexicon.everyday_words(asked)
+    vocabulary = KnowledgeStore(knowledge).vocabulary
+    subjects = lexicon.other_subject_words(nlp, vocabulary, everyday, asked)
+    knowledge["everyday_words"] = sorted(everyday)
+    knowledge["framing_words"] = sorted(lexicon.framing_words(asked))
+    knowledge["article_terms"] = sorted(lexicon.article_terms(knowledge["conditions"]))
+    knowledge["other_subject_words"] = sorted(subjects - set(rules.not_subjects))
     validate_knowledge(knowledge, str(sources))
     return knowledge
 
@@ -224,7 +277,7 @@ def nlu_synonyms(knowledge: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render(knowledge: dict) -> str:
+def to_json(knowledge: dict) -> str:
     return json.dumps(knowledge, indent=1, ensure_ascii=False) + "\n"
 
 
@@ -248,7 +301,7 @@ def main(argv: Sequence[str] = ()) -> int:
     except (ArticleError, ValueError) as error:
         print(f"knowledge build failed: {error}", file=sys.stderr)
         return 1
-    _write_atomically(args.out, render(knowledge))
+    _write_atomically(args.out, to_json(knowledge))
     _write_atomically(args.nlu, nlu_synonyms(knowledge))
     names = ", ".join(c["name"] for c in knowledge["conditions"])
     print(f"wrote {args.out} ({names}) and {args.nlu}")

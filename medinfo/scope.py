@@ -12,18 +12,9 @@ from __future__ import annotations
 
 import difflib
 import functools
-import re
-from pathlib import Path
 from typing import FrozenSet, Iterable, List, Tuple
 
-import yaml
 from spacy.lang.en.stop_words import STOP_WORDS
-from spacy.language import Language
-
-from medinfo.language import common_words, words
-
-TRAINING_DATA = Path(__file__).resolve().parent.parent / "data" / "nlu"
-MARKED_ENTITY = re.compile(r"\[[^\]]+\]\([^)]+\)")  # "[endometriosis](condition)"
 
 # A long message that names the condition may hold rare words of its story ("my gynae...",
 # "im terrified"): one unknown word per this many content words is a detail, not the subject.
@@ -51,18 +42,28 @@ def unknown_words(
             continue
         if _shares_prefix(lemma, vocabulary):
             continue
-        if difflib.get_close_matches(
-            surface, _typo_pool(vocabulary, common), n=1, cutoff=TYPO_CUTOFF
-        ):
+        if is_typo_of_known(surface, vocabulary, common):
             continue
         unknown.append(surface)
     return unknown
 
 
+def is_typo_of_known(word: str, vocabulary: FrozenSet[str], common: FrozenSet[str]) -> bool:
+    """A typo of an article or question word ("insuficiency"), or a near spelling of an
+    everyday word that keeps its start and length ("beacuse"). Not any close everyday word:
+    "glanders" is not "leaders", nor "measles" "meals"."""
+    if difflib.get_close_matches(word, _typo_pool(vocabulary), n=1, cutoff=TYPO_CUTOFF):
+        return True
+    return any(
+        w[:2] == word[:2] and abs(len(w) - len(word)) <= 1
+        for w in difflib.get_close_matches(word, _typo_pool(common), n=3, cutoff=TYPO_CUTOFF)
+    )
+
+
 @functools.lru_cache(maxsize=4)
-def _typo_pool(vocabulary: FrozenSet[str], common: FrozenSet[str]) -> Tuple[str, ...]:
+def _typo_pool(words: FrozenSet[str]) -> Tuple[str, ...]:
     """The words a typo may stand for, built once per word set rather than per message."""
-    return tuple(sorted(vocabulary | common))
+    return tuple(sorted(words))
 
 
 def off_topic(words: List[Tuple[str, str]], unknown: List[str], names_condition: bool) -> bool:
@@ -73,25 +74,3 @@ def off_topic(words: List[Tuple[str, str]], unknown: List[str], names_condition:
         return False
     content = [s for s, lemma in words if len(s) >= 3 and s not in STOP_WORDS]
     return not (names_condition and len(content) >= STORY_WORDS_PER_UNKNOWN * len(unknown))
-
-
-def asked_words(nlp: Language, folder: Path = TRAINING_DATA) -> FrozenSet[str]:
-    """Words and lemmas of the training examples the bot answers (every intent but
-    out_of_scope), with entity-marked names left out. People's own words for what the article
-    covers ("tummy", "womb", "hiya") rank rare in a word list, so the examples make them known;
-    a marked name ("what is [endometriosis](condition)") stays unknown."""
-    known = set()
-    for path in sorted(folder.glob("*.yml")):
-        for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
-            if item.get("intent") in (None, "out_of_scope"):
-                continue
-            for line in item["examples"].splitlines():
-                text = MARKED_ENTITY.sub(" ", line.strip()[2:])
-                known.update(w for pair in words(nlp, text) for w in pair)
-    return frozenset(known)
-
-
-def known_words(nlp: Language) -> FrozenSet[str]:
-    """Every word a question may use besides the article's own: everyday English and the
-    words of the training examples (what the action server checks questions against)."""
-    return common_words() | asked_words(nlp)

@@ -6,6 +6,7 @@ Like rasa-sdk's knowledge_base module, it needs no Rasa server and is tested on 
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import os
 import re
@@ -65,6 +66,11 @@ class Condition:
     def fact(self, name: str) -> List[Passage]:
         return self.data["facts"].get(name, [])
 
+    @property
+    def term_phrases(self) -> Dict[str, str]:
+        """People's phrases for the article's terms -> the article's word."""
+        return self.data.get("term_phrases", {})
+
     def vocabulary(self) -> FrozenSet[str]:
         words = {lemma for p in self.passages for lemma in p["lemmas"]}
         return frozenset(words | {w for n in self.names for w in normalise(n).split()})
@@ -117,6 +123,26 @@ class KnowledgeStore:
     @property
     def aspects(self) -> Dict[str, List[str]]:
         return self.knowledge["aspects"]
+
+    @functools.cached_property
+    def everyday_words(self) -> FrozenSet[str]:
+        """Everyday English and the words of the questions the bot is trained to answer."""
+        return frozenset(self.knowledge.get("everyday_words", ()))
+
+    @functools.cached_property
+    def article_terms(self) -> FrozenSet[str]:
+        """The articles' own terms ("ehlers", "curettage", "ultrasonography")."""
+        return frozenset(self.knowledge.get("article_terms", ()))
+
+    @functools.cached_property
+    def framing_words(self) -> FrozenSet[str]:
+        """Words the training questions often use for what the article covers ("back")."""
+        return frozenset(self.knowledge.get("framing_words", ()))
+
+    @functools.cached_property
+    def other_subject_words(self) -> FrozenSet[str]:
+        """Everyday words that name another health subject ("cold", "knee")."""
+        return frozenset(self.knowledge.get("other_subject_words", ()))
 
     def find(self, name: Optional[str]) -> Optional[Condition]:
         """The condition called `name` or one of its aliases, forgiving small typos. Part of

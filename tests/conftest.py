@@ -1,11 +1,10 @@
-"""Shared fixtures: the project's spaCy pipeline, knowledge store and word list, loaded once."""
+"""Shared fixtures: the project's spaCy pipeline and knowledge store, loaded once."""
 
 from pathlib import Path
 
 import pytest
 
 from medinfo.language import load_pipeline
-from medinfo.scope import known_words
 from medinfo.store import KnowledgeStore
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -21,12 +20,6 @@ def nlp():
 @pytest.fixture(scope="session")
 def store():
     return KnowledgeStore.load()
-
-
-@pytest.fixture(scope="session")
-def common(nlp):
-    """The known words as the action server has them."""
-    return known_words(nlp)
 
 
 @pytest.fixture(scope="session")

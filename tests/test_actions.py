@@ -52,6 +52,7 @@ def test_reminder_is_given_once():
     assert REMINDER not in messages[-1]["text"]
     assert SlotSet("reminder_given", True) not in events
     assert not [e for e in events if e["name"] == "condition"]  # the condition did not change
+    assert SlotSet("topic", "symptoms") in events  # for a following "what about X?"
 
 
 def test_a_quick_reply_payload_is_answered_from_its_intent_and_entity():
@@ -88,3 +89,12 @@ def test_not_found_action_still_gives_urgent_advice():
 def test_help_action():
     messages, _ = run(ActionHelp(), tracker("hi", "greet"))
     assert "cervical insufficiency" in messages[0]["text"] and len(messages[0]["buttons"]) == 8
+
+
+def test_what_about_the_condition_after_another_is_answered_on_the_not_found_route():
+    # The classifier may call "what about X?" out_of_scope: the same decision still applies.
+    slots = {"condition": "preeclampsia", "topic": "symptoms"}
+    text = "what about cervical insufficiency?"
+    messages, events = run(ActionNotFound(), tracker(text, "out_of_scope", slots=slots))
+    assert "vaginal bleeding" in messages[0]["text"]
+    assert SlotSet("condition", "cervical insufficiency") in events

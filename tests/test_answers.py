@@ -8,16 +8,16 @@ from conftest import ARTICLE, FIXTURE_SOURCES, PROJECT
 from medinfo import builder
 from medinfo.answers import INTENT_TOPIC, TOPICS, Question, answer, help_reply, not_found
 from medinfo.language import words
+from medinfo.lexicon import asked_word_lines
 from medinfo.safety import REMINDER, URGENT
-from medinfo.scope import asked_words
 from medinfo.store import KnowledgeStore
 
 
 @pytest.fixture
-def ask(store, nlp, common):
-    def ask(intent, text, entities=(), remembered=None, remind=False, kb=store):
-        question = Question(intent, text, words(nlp, text), list(entities), remembered)
-        return answer(kb, question, common, remind)
+def ask(store, nlp):
+    def ask(intent, text, entities=(), remembered=None, remind=False, kb=store, topic=None):
+        question = Question(intent, text, words(nlp, text), list(entities), remembered, topic)
+        return answer(kb, question, remind)
 
     return ask
 
@@ -138,10 +138,14 @@ def test_follow_up_uses_the_remembered_condition(ask):
     assert not reply.answered and "diabetes" in reply.messages[0]["text"]
 
 
-def test_emergency_gets_urgent_advice_first_then_the_article(ask):
-    reply = ask("report_emergency", "im 19 weeks and bleeding, something feels wrong")
+def test_emergency_gets_urgent_advice_first_then_the_article_if_about_the_condition(ask):
+    reply = ask("report_emergency", "i have a weak cervix, im 19 weeks and bleeding")
     assert reply.messages[0]["text"] == URGENT
     assert "vaginal bleeding" in body(reply)
+    reply = ask("report_emergency", "im 19 weeks and bleeding, something feels wrong")
+    assert reply.messages[0]["text"] == URGENT
+    assert not any("From the article" in m["text"] or "Not Found" in m["text"]
+                   for m in reply.messages)  # fmt: skip
 
 
 def test_emergency_words_in_a_question_intent_still_get_urgent_advice(ask):
@@ -269,7 +273,7 @@ def test_training_examples_make_words_known_but_not_marked_names(tmp_path, nlp):
         "- intent: out_of_scope\n  examples: |\n    - where can i buy a pram\n",
         encoding="utf-8",
     )
-    known = asked_words(nlp, tmp_path)
+    known = set(asked_word_lines(nlp, tmp_path))
     assert {"tummy", "ache", "sign", "signs"} <= known
     assert not {"endometriosis", "pram", "buy"} & known
 

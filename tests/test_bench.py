@@ -14,21 +14,21 @@ def judge(store):
     return SectionJudge(store)
 
 
-def reply_text(store, common, nlp, intent, text):
+def reply_text(store, nlp, intent, text):
     from medinfo.language import words
 
-    reply = answer(store, Question(intent, text, words(nlp, text)), common, remind=False)
+    reply = answer(store, Question(intent, text, words(nlp, text)), remind=False)
     return "\n".join(m["text"] for m in reply.messages)
 
 
-def test_a_reply_is_traced_to_the_section_it_quotes(judge, store, common, nlp):
-    text = reply_text(store, common, nlp, "ask_causes", "what causes cervical insufficiency")
+def test_a_reply_is_traced_to_the_section_it_quotes(judge, store, nlp):
+    text = reply_text(store, nlp, "ask_causes", "what causes cervical insufficiency")
     assert judge.answered_from(text) == "causes"
     assert judge.correct(text, "causes") and not judge.correct(text, "symptoms")
 
 
-def test_not_found_quotes_nothing(judge, store, common, nlp):
-    text = reply_text(store, common, nlp, "ask_symptoms", "symptoms of preeclampsia")
+def test_not_found_quotes_nothing(judge, store, nlp):
+    text = reply_text(store, nlp, "ask_symptoms", "symptoms of preeclampsia")
     assert judge.answered_from(text) == NOT_FOUND
     assert judge.correct(text, NOT_FOUND) and not judge.correct(text, "symptoms")
 

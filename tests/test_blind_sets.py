@@ -23,7 +23,7 @@ def folders(tmp_path):
         folder.mkdir()
     conditions = [{"name": "cervical insufficiency", "aliases": ["weak cervix"]}]
     at.knowledge.write_text(json.dumps({"conditions": conditions}))
-    nlu_file(at.training / "written_blind.yml", {"ask_what_is": ["what is a weak cervix"]})
+    nlu_file(at.training / "retired_blind_sets.yml", {"ask_what_is": ["what is a weak cervix"]})
     return at
 
 
@@ -67,7 +67,7 @@ def test_retire_marks_names_and_drops_conflicts_and_duplicates(tmp_path):
     for name in ("a", "b"):
         (at.answers_heldout / f"{name}.yml").write_text("questions: []\n")
     assert retire(["a", "b"], at) == {"added": 2, "conflicts": 1}
-    merged = intent_examples(at.training / "written_blind.yml")
+    merged = intent_examples(at.training / "retired_blind_sets.yml")
     assert merged == {
         "ask_what_is": ["what is a weak cervix"],
         "ask_causes": ["why a [weak cervix](condition)"],

@@ -42,7 +42,7 @@ def committed(path):
 
 
 def test_committed_knowledge_file_is_what_the_builder_makes_now(built):
-    assert committed(builder.OUTPUT) == builder.render(built), "run `make knowledge`, commit it"
+    assert committed(builder.OUTPUT) == builder.to_json(built), "run `make knowledge`, commit it"
 
 
 def test_committed_nlu_synonyms_are_what_the_builder_makes_now(built):
@@ -189,3 +189,38 @@ def test_a_successful_build_writes_valid_json(tmp_path):
     assert run_builder(FIXTURE_SOURCES, out, nlu) == 0
     assert json.loads(out.read_text())["conditions"][0]["name"] == "zorbic drift"
     assert "- synonym: zorbic drift" in nlu.read_text()
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (("publisher: Fixture Press", "publsher: Fixture Press"), r"top level: .*publisher"),
+        (("overrides: {}", "overrides: {}\nterm_phrases: [a, b]"), r"term_phrases: .*object"),
+        (("overrides: {}", "overrides: {}\nfacts:\n  x:\n    cues: [[a]]"), r"facts/x: .*asked_by"),
+    ],
+)
+def test_a_broken_meta_file_names_the_file_the_key_and_the_problem(tmp_path, nlp, change, expected):
+    sources = tmp_path / "sources"
+    shutil.copytree(FIXTURE_SOURCES, sources)
+    meta = sources / "zorbic_drift.meta.yml"
+    meta.write_text(meta.read_text().replace(*change))
+    with pytest.raises(ArticleError, match=rf"zorbic_drift.meta.yml: (at )?{expected}"):
+        builder.build_knowledge(sources, nlp=nlp)
+
+
+def test_a_broken_rules_file_names_the_file_the_key_and_the_problem(tmp_path):
+    rules = tmp_path / "article_rules.yml"
+    text = builder.RULES.read_text(encoding="utf-8")
+    rules.write_text(text.replace("    asked_by: [[week, trimester, month]]\n", ""))
+    with pytest.raises(ArticleError, match=r"article_rules.yml: at facts/timing: .*asked_by"):
+        builder.Rules.load(rules)
+    rules.write_text(text.replace("boilerplate:", "boilerplat:"))
+    with pytest.raises(ArticleError, match=r"article_rules.yml: at top level: .*"):
+        builder.Rules.load(rules)
+
+
+def test_facts_of_one_article_live_in_its_meta_file():
+    rules = builder.Rules.load()
+    meta = builder.read_meta(ARTICLE.with_suffix(".meta.yml"))
+    assert not {"cerclage", "progesterone", "stitch_removal"} & set(rules.facts)
+    assert {"cerclage", "progesterone", "stitch_removal"} <= set(meta["facts"])

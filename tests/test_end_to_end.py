@@ -71,6 +71,25 @@ def test_a_whole_conversation_over_the_rest_webhook(servers):
     assert texts(chat.transcript).count(REMINDER) == 1
 
 
+@pytest.mark.slow
+def test_what_about_x_keeps_the_topic_and_changes_the_subject(servers):
+    chat = Conversation()
+    assert "not well understood" in texts(chat.say("what causes cervical insufficiency?"))
+    other = texts(chat.say("what about preeclampsia?"))
+    assert "Not Found" in other and "not well understood" not in other
+    chat = Conversation()
+    assert "Not Found" in texts(chat.say("what are the symptoms of gestational diabetes?"))
+    back = texts(chat.say("what about cervical insufficiency?"))
+    assert "vaginal bleeding or spotting" in back and "Not Found" not in back
+
+
+@pytest.mark.slow
+def test_everyday_words_about_another_subject_are_not_found(servers):
+    for question in ("what are the symptoms of a cold", "how do they fix a broken leg?"):
+        reply = texts(Conversation().say(question))
+        assert "Not Found" in reply and "From the article" not in reply
+
+
 def test_conversations_are_kept_apart(servers):
     first, second = Conversation(), Conversation()
     first.say("what are the symptoms of preeclampsia")

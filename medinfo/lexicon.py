@@ -1,0 +1,102 @@
+"""The word lists the scope decision needs, computed when the knowledge file is built, so the
+action server reads nothing but knowledge/knowledge.json.
+
+- `everyday_words`: everyday English (spacy-lookups-data's word frequencies) and the words of
+  the training examples the bot answers ("tummy", "womb", "hiya"): a question may use them
+  without leaving the article's scope.
+- `other_subject_words`: everyday words that name another health subject ("cold", "knee",
+  "anxiety", "gout"): the head words of ICD-10-CM's short condition names, the words after
+  "of" in them ("disorder of knee"), procedure words and drug names, from half 0 of each list
+  (medinfo/terminology.py), less the article's own words and the words the training examples
+  use for what the article covers ("back", "neck", "bleeding": FRAMING_LINES or more lines).
+  Rare words need no list: a word outside `everyday_words` already means another subject.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from typing import FrozenSet, Iterable
+
+import yaml
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.language import Language
+
+from medinfo.language import common_words, words
+from medinfo.terminology import condition_names, drug_names, procedure_names
+
+TRAINING_DATA = Path(__file__).resolve().parent.parent / "data" / "nlu"
+MARKED_ENTITY = re.compile(r"\[[^\]]+\]\([^)]+\)")  # "[endometriosis](condition)"
+# A word used in this many answerable training lines is how people ask about the article
+# ("back" in "lower back pain", "neck of the womb"), not another subject.
+FRAMING_LINES = 5
+TERMINOLOGY_HALF = 0  # the half the bot learns from; `make bench` asks about the other
+
+
+def asked_word_lines(nlp: Language, folder: Path = TRAINING_DATA) -> Counter:
+    """{word or lemma: how many training examples the bot answers use it} (every intent but
+    out_of_scope), entity-marked names left out: a marked name ("what is
+    [endometriosis](condition)") is another subject, not a way of asking."""
+    counts: Counter = Counter()
+    for path in sorted(folder.glob("*.yml")):
+        for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+            if item.get("intent") in (None, "out_of_scope"):
+                continue
+            for line in item["examples"].splitlines():
+                text = MARKED_ENTITY.sub(" ", line.strip()[2:])
+                counts.update({w for pair in words(nlp, text) for w in pair})
+    return counts
+
+
+def framing_words(asked: Counter) -> FrozenSet[str]:
+    """Words of FRAMING_LINES or more answerable training lines."""
+    return frozenset(w for w, n in asked.items() if n >= FRAMING_LINES)
+
+
+def article_terms(conditions: Iterable[dict], max_passages: int = 3) -> FrozenSet[str]:
+    """The articles' own terms: lemmas of at most `max_passages` passages that are not
+    everyday English ("ehlers", "curettage", "ultrasonography"), and the words the term
+    phrases of the meta files map to."""
+    common = common_words()
+    found = set()
+    for condition in conditions:
+        counts: Counter = Counter()
+        groups = [condition["definition"], condition["key_points"], *condition["sections"].values()]
+        seen = []
+        for p in (p for g in groups for p in g):
+            if p not in seen:
+                seen.append(p)
+                counts.update(set(p["lemmas"]))
+        found |= {w for w, n in counts.items() if n <= max_passages and w not in common}
+        found |= set(condition.get("term_phrases", {}).values())
+    return frozenset(w for w in found if len(w) > 3)
+
+
+def everyday_words(asked: Counter) -> FrozenSet[str]:
+    return common_words() | frozenset(asked)
+
+
+def subject_candidates() -> Iterable[str]:
+    """Words that name a health subject, from half TERMINOLOGY_HALF of the terminologies."""
+    for name in condition_names(TERMINOLOGY_HALF):
+        parts = name.replace("-", " ").split()
+        yield parts[-1]
+        yield from (parts[i + 1] for i, w in enumerate(parts[:-1]) if w == "of")
+    yield from (w for n in procedure_names(TERMINOLOGY_HALF) for w in n.split()[-1:])
+    yield from drug_names(TERMINOLOGY_HALF)
+
+
+def other_subject_words(
+    nlp: Language, vocabulary: FrozenSet[str], everyday: FrozenSet[str], asked: Counter
+) -> FrozenSet[str]:
+    """The everyday words that name another health subject (see the module docstring)."""
+    found = set()
+    for word in set(subject_candidates()):
+        if len(word) < 3 or word in STOP_WORDS or word not in everyday:
+            continue
+        lemma = words(nlp, word)[0][1] if words(nlp, word) else word
+        if {word, lemma} & vocabulary or max(asked[word], asked[lemma]) >= FRAMING_LINES:
+            continue
+        found.add(word)
+    return frozenset(found)

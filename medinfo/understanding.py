@@ -1,0 +1,485 @@
+"""The one place that decides what a question is about and whether the article answers it.
+
+`understand()` takes what the NLU made of a message (intent, condition names it found) and
+what the conversation remembers (the condition and the topic of earlier turns) and returns an
+`Understanding`: the subject, the topic, the article passages that answer it, or the reason
+the article does not. The action, the bench and the tests all call it; `medinfo/answers.py`
+only turns it into messages.
+
+A question is answered only when its subject is the article's condition (named, a lay name,
+a pronoun or an elided subject in a conversation about it, or no subject at the start of a
+conversation) or a term the article discusses, and the article has a passage on that
+subject for that question. Any other subject is Not Found, however familiar its words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from medinfo.safety import is_emergency
+from medinfo.scope import off_topic, unknown_words
+from medinfo.store import Condition, KnowledgeStore, Passage, normalise
+
+# (topic, intent, button title, phrase for a lead line), in the order buttons are offered.
+TOPICS: List[Tuple[str, str, str, str]] = [
+    ("what_is", "ask_what_is", "What is it?", "what it is"),
+    ("causes", "ask_causes", "Causes", "causes"),
+    ("risk_factors", "ask_risk_factors", "Risk factors", "risk factors"),
+    ("symptoms", "ask_symptoms", "Symptoms", "symptoms"),
+    ("diagnosis", "ask_diagnosis", "Diagnosis", "diagnosis"),
+    ("treatment", "ask_treatment", "Treatment", "treatment"),
+    ("recurrence", "ask_recurrence", "Will it come back?", "whether it comes back"),
+    ("timing", "ask_timing", "When does it happen?", "when it happens"),
+]
+INTENT_TOPIC = {intent: topic for topic, intent, _, _ in TOPICS}
+TOPIC_PHRASE = {topic: phrase for topic, _, _, phrase in TOPICS}
+FACT_TOPICS = {"recurrence", "timing"}  # topics answered from the article's facts
+NEAR_TOPICS = {"causes": "risk_factors", "risk_factors": "causes"}  # "can EDS cause it?"
+# Words that ask a fact's question without naming the condition ("again", "week", "out").
+FACT_TOPIC_WORDS = {
+    "recur", "recurrence", "again", "next", "subsequent", "future", "another", "week",
+    "trimester", "month", "remove", "removal", "out", "take", "sleep", "asleep", "numb",
+}  # fmt: skip
+EMERGENCY_INTENT = "report_emergency"
+MAX_TERM_PASSAGES = 3  # a word in at most this many passages names something specific
+
+# "what about X?", "and for X?", "same question for X", "X, same question": the topic stays,
+# the subject may change.
+WHAT_ABOUT = [
+    re.compile(
+        r"^\W*(?:(?:and|so|ok|okay|but|then)\W+)?(?:(?:what|how)\s+about|what\s+of|and\s+for"
+        r"|(?:the\s+)?same(?:\s+question|\s+thing)?\s+(?:for|about|with))\s+(?P<x>[^,;?.!]+?)\W*$",
+        re.I,
+    ),
+    re.compile(
+        r"^\W*(?:and\s+)?(?:for\s+)?(?P<x>[^,;?.!]+?)\W+same\s+(?:question|thing)\W*$", re.I
+    ),
+]
+
+
+# The thing a question asks about, where its wording says so: "symptoms of X", "treatment for
+# X", "how do they fix X", "does X help". X must be the condition, a term of the article or
+# words of the article: "symptoms of a cold", "fix a broken leg", "does weed help" are not.
+ASKED_OBJECT = [
+    re.compile(
+        r"\b(?:symptoms?|signs?|causes?|treatments?|cures?|diagnosis|risk factors?|risks?"
+        r"|complications?|chances?) (?:of|for) (?P<x>.+)"
+    ),
+    re.compile(
+        r"\b(?:fix|fixes|fixed|cure|cures|treat|treats|heal|get rid of|diagnose|diagnosed)"
+        r" (?P<x>.+)"
+    ),  # fmt: skip
+    re.compile(r"\b(?:does|do|can|will|would|is) (?P<x>.+?) (?:help|helps|work|cure|treat)\b"),
+    re.compile(r"\bwhat (?:causes|caused|brings on|triggers) (?P<x>.+)"),
+    re.compile(
+        r"\bhow (?:is|are|do you|do they|do doctors) (?P<x>.+?) (?:diagnosed|treated|cured"
+        r"|tested|fixed|caused|managed|prevented)\b"
+    ),
+    re.compile(
+        r"\b(?:can|will|does|do) (?P<x>.+?) (?:be cured|be treated|come back|happen again"
+        r"|go away|start|show up)\b"
+    ),
+    re.compile(r"\b(?:people|you|i|someone|women|men|kids|children) get (?P<x>.+)"),
+    re.compile(r"\b(?:test|tests|medicine|medication|drugs?) for (?P<x>.+)"),
+    re.compile(r"^(?:what is|whats|what are|what does|define) (?P<x>(?:\w+ ?){1,4}?)(?: mean)?$"),
+]
+DETERMINERS = {"the", "a", "an", "my", "your", "her", "his", "their", "our", "any", "some"}
+# Where the asked object ends: "causes it or nah", "risk of recurrence with multiple losses".
+OBJECT_END = re.compile(
+    r" (?:or|and|with|during|when|if|because|after|before|at|while|for|from|so|but) "
+)
+PRONOUNS = {
+    "it", "that", "this", "them", "those", "these", "one", "the", "a", "an", "same", "they",
+    "she", "he", "her", "my", "your", "its",
+}  # fmt: skip
+# Words that say a message may be about a pregnancy: the urgent advice is for a danger sign in
+# pregnancy, not for breathlessness with asthma.
+PREGNANCY_WORDS = {
+    "pregnant", "pregnancy", "preggo", "preggers", "baby", "babies", "week", "weeks", "wks",
+    "trimester", "womb", "uterus", "cervix", "cervical", "stitch", "cerclage", "midwife",
+    "water", "waters", "labour", "labor", "contraction", "contractions", "fetus", "bump",
+    "expecting", "vagina", "vaginal", "obgyn", "due",
+}  # fmt: skip
+
+
+@dataclass
+class Question:
+    intent: str
+    text: str
+    words: List[Tuple[str, str]]  # (surface, lemma) of each word, lower case
+    entities: List[str] = field(default_factory=list)  # condition names the NLU found
+    remembered: Optional[str] = None  # the subject of earlier turns (slot `condition`)
+    topic_before: Optional[str] = None  # the topic of the previous question (slot `topic`)
+    # The best topic intent in the NLU's ranking: when the message is out_of_scope ("symptoms
+    # of preeclampsia?"), it is still the topic a following "what about X?" asks.
+    topic_hint: Optional[str] = None
+
+
+@dataclass
+class Understanding:
+    """What a message is about and what of the article answers it."""
+
+    subject: Optional[str]  # the condition's name, or the other subject named; None: unknown
+    topic: Optional[str]  # one of TOPICS, or None for a message that asks none
+    passages: List[Passage] = field(default_factory=list)  # empty: the article does not answer
+    label: str = ""  # what the answer's lead line calls the passages ("treatment", "cerclage")
+    reason: Optional[str] = None  # why not answered (REASONS)
+    about: Optional[str] = None  # the words a Not Found reply repeats
+    urgent: bool = False  # a danger sign in pregnancy, described now
+    condition: Optional[Condition] = None  # the article's condition, when it is the subject
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.passages)
+
+
+REASONS = {
+    "other_subject": "the question is about something the article does not cover",
+    "classifier": "the NLU found no question of the article (out_of_scope, low confidence)",
+    "no_topic": "the message asks no question of the article",
+    "aspect": "the article does not speak of what is asked about the term",
+    "term_topic": "the article names the term, but not for this question",
+    "no_passage": "the article has no passage on this topic",
+    "which_condition": "several articles and none named",
+    "urgent_only": "a danger sign: the urgent advice, no article text",
+}
+
+
+def understand(store: KnowledgeStore, question: Question) -> Understanding:
+    """Decide the subject, the topic and the passages (module docstring)."""
+    text_lemmas = question_lemmas(store, question)
+    follow = next((m for p in WHAT_ABOUT for m in [p.match(question.text or "")] if m), None)
+    if follow and names_a_subject(store, question, follow.group("x")):
+        return follow_up(store, question, follow.group("x"), text_lemmas)
+
+    subject, other = resolve_subject(store, question)
+    urgent = is_emergency(question.text, question.intent) and (
+        not other or bool(PREGNANCY_WORDS & {w for pair in question.words for w in pair})
+    )
+    topic = INTENT_TOPIC.get(question.intent)
+    hinted = INTENT_TOPIC.get(question.topic_hint or "")
+    if question.intent == "nlu_fallback" and hinted and not other:
+        # Unsure between intents (a long letter, a story), but the message speaks of the
+        # condition itself ("my cervix", its name): its best topic is the question.
+        if about_the_condition(store, question):
+            topic = hinted
+    if question.intent == EMERGENCY_INTENT:
+        topic = "symptoms"  # the article's warning signs, if the message is about it
+    if topic is None:  # the subject of the conversation stays what it was
+        reason = "classifier" if question.intent in ("out_of_scope", "nlu_fallback") else "no_topic"
+        hint = INTENT_TOPIC.get(question.topic_hint or "") if reason == "classifier" else None
+        # A condition the NLU named ("symptoms of preeclampsia?") is the new subject; a rare
+        # word of a message that asks nothing of the article ("a pram") is not.
+        named = next((e for e in question.entities if not store.find(e)), None)
+        subject_now = named or (
+            subject.name if subject and named_condition(store, question) else None
+        )
+        return Understanding(subject_now or question.remembered, hint, reason=reason, urgent=urgent)
+    if other:
+        return Understanding(other, topic, reason="other_subject", about=other, urgent=urgent)
+    if subject is None:
+        return Understanding(None, topic, reason="which_condition", urgent=urgent)
+    if urgent and not about_the_condition(store, question):
+        # Urgent advice only: article text only for a message about the condition itself.
+        return Understanding(subject.name, topic, reason="urgent_only", urgent=True)
+    named = bool(named_condition(store, question) or head_word_condition(store, question))
+    return answer_topic(store, subject, topic, text_lemmas, urgent, named)
+
+
+def question_lemmas(store: KnowledgeStore, question: Question) -> Set[str]:
+    """The question's words and lemmas, people's words mapped to the article's ("scan" ->
+    "ultrasonography", "d and c" -> "curettage")."""
+    synonyms = store.question_synonyms
+    found = {synonyms.get(w, w) for pair in question.words for w in pair}
+    padded = f" {normalise(question.text or '')} "
+    for condition in store.conditions:
+        found |= {w for p, w in condition.term_phrases.items() if f" {p} " in padded}
+    return found
+
+
+def term_phrase_words(store: KnowledgeStore, text: str) -> Set[str]:
+    """The words of the article-term phrases the text uses ("eds", "d", "c")."""
+    padded = f" {normalise(text)} "
+    return {
+        w for c in store.conditions for p in c.term_phrases if f" {p} " in padded for w in p.split()
+    }
+
+
+def about_the_condition(store: KnowledgeStore, question: Question) -> bool:
+    """Does the message speak of the condition itself: a name, the head word of one ("my
+    cervix"), or a word of the article's named facts ("stitch", "progesterone")?"""
+    if named_condition(store, question):
+        return True
+    own = {n.split()[-1] for c in store.conditions for n in c.names}
+    own |= {w for g in store.fact_questions.values() for group in g for w in group}
+    own -= FACT_TOPIC_WORDS
+    return bool(own & {w for pair in question.words for w in pair})
+
+
+def head_word_condition(store: KnowledgeStore, question: Question) -> Optional[Condition]:
+    """The condition one of whose names ends in a word of the question ("cervix")."""
+    said = {w for pair in question.words for w in pair}
+    for condition in store.conditions:
+        if said & {n.split()[-1] for n in condition.names}:
+            return condition
+    return None
+
+
+def named_condition(store: KnowledgeStore, question: Question) -> Optional[Condition]:
+    """The known condition the question itself names (as an entity or in its words)."""
+    return store.first_known(question.entities) or store.mentioned_in(question.text)
+
+
+def other_subject_words(store: KnowledgeStore, question: Question) -> List[str]:
+    """The words naming something the article does not cover: rare words, and everyday words
+    that name another health subject ("cold", "knee"), less the article's term phrases."""
+    terms = term_phrase_words(store, question.text or "")
+    pairs = [(s, lemma) for s, lemma in question.words if s not in terms]
+    foreign = unknown_words(pairs, store.vocabulary, store.everyday_words)
+    foreign += [
+        s
+        for s, lemma in pairs
+        if ({s, lemma} & store.other_subject_words) and not ({s, lemma} & store.vocabulary)
+        and s not in foreign
+    ]  # fmt: skip
+    return foreign
+
+
+def asked_object_words(store: KnowledgeStore, question: Question) -> List[str]:
+    """Words of the thing the question asks about (ASKED_OBJECT) that are not the article's:
+    not its vocabulary, question words, pregnancy words or the words the training questions
+    often use for what the article covers ("back", "early")."""
+    text = normalise(question.text or "")
+    lemma_of = dict(question.words)
+    known = store.vocabulary | store.framing_words | PREGNANCY_WORDS
+    found: List[str] = []
+    for pattern in ASKED_OBJECT:
+        for match in pattern.finditer(text):
+            x = OBJECT_END.split(match.group("x"), maxsplit=1)[0]
+            head = [w for w in x.split() if w not in DETERMINERS]
+            if not head or head[0] in PRONOUNS or head[0] in store.question_words:
+                continue  # "causes it", "the risk of recurrence": no other subject
+            if store.mentioned_in(x) or term_phrase_words(store, x):
+                continue
+            found += [
+                w
+                for w in x.split()
+                if len(w) >= 3 and w not in STOP_WORDS and w not in PRONOUNS
+                and not ({w, lemma_of.get(w, w)} & known) and w not in found
+            ]  # fmt: skip
+    return found
+
+
+def resolve_subject(store: KnowledgeStore, question: Question) -> Tuple[Optional[Condition], str]:
+    """(the article's condition if it is the subject, the other subject's words if not).
+    The head word of a condition's name ("back to the cervix thing") brings the conversation
+    back to it from another subject."""
+    known = named_condition(store, question) or head_word_condition(store, question)
+    for entity in question.entities:
+        if store.find(entity):
+            continue
+        # A name made only of article words or term phrases ("Ehlers-Danlos") is a term.
+        words = set(normalise(entity).split())
+        if not words <= store.vocabulary | term_phrase_words(store, entity):
+            return None, entity
+    foreign = other_subject_words(store, question)
+    if foreign and off_topic(question.words, foreign, bool(known)):
+        return None, " ".join(foreign)
+    asked = asked_object_words(store, question)
+    if asked and not known:
+        return None, " ".join(asked)
+    if known:
+        return known, ""
+    remembered = store.find(question.remembered)
+    if remembered:
+        return remembered, ""
+    if question.remembered:  # the conversation is about another subject: "what causes it?"
+        return None, question.remembered
+    return (store.conditions[0], "") if len(store.conditions) == 1 else (None, "")
+
+
+def names_a_subject(store: KnowledgeStore, question: Question, x: str) -> bool:
+    """Does the X of "what about X?" name a subject (the condition, a term or another
+    subject), rather than a topic ("what about treatment?") the intent already says?"""
+    words = set(normalise(x).split())
+    if not words or words <= PRONOUNS | STOP_WORDS:
+        return bool(question.remembered) and question.topic_before is not None
+    if store.mentioned_in(x) or store.find(x) or any(not store.find(e) for e in question.entities):
+        return True
+    if term_phrase_words(store, x):
+        return True
+    return bool(other_subject_words(store, sub_question(question, x)))
+
+
+def sub_question(question: Question, x: str) -> Question:
+    keep = set(normalise(x).split())
+    return Question(
+        question.intent, x, [(s, lemma) for s, lemma in question.words if s in keep],
+        [e for e in question.entities if normalise(e) in normalise(x)],
+    )  # fmt: skip
+
+
+def follow_up(store: KnowledgeStore, question: Question, x: str, lemmas: Set[str]) -> Understanding:
+    """ "what about X?": the previous topic, asked of X."""
+    topic = question.topic_before or INTENT_TOPIC.get(question.intent) or "what_is"
+    words = set(normalise(x).split())
+    if words <= PRONOUNS | STOP_WORDS:  # "what about it?": the remembered subject
+        subject, other = resolve_subject(store, question)
+    else:
+        subject, other = resolve_subject(store, sub_question(question, x))
+        if subject is not None and not (store.mentioned_in(x) or term_phrase_words(store, x)):
+            subject = None
+            other = other or x
+    if other or subject is None:
+        about = other or x
+        return Understanding(about, topic, reason="other_subject", about=about)
+    return answer_topic(store, subject, topic, lemmas, urgent=False, named=True)
+
+
+def answer_topic(
+    store: KnowledgeStore,
+    condition: Condition,
+    topic: str,
+    lemmas: Set[str],
+    urgent: bool,
+    named: bool = False,
+) -> Understanding:
+    """The passages of `condition` that answer `topic` (narrowed to a named fact or a term the
+    question uses), each list with its lead line, or the reason there are none."""
+    fact = asked_fact(store, condition, lemmas)
+    specific = bool(fact)  # the question names a term of the article
+    if fact and not urgent:
+        passages, label = condition.fact(fact), fact.replace("_", " ")
+    else:
+        pool = condition.passages if topic == "what_is" else topic_passages(condition, topic)
+        ignore = store.question_words | {w for n in condition.names for w in n.split()}
+        named_terms = specific_terms(condition, lemmas, ignore) & store.article_terms
+        missing = named_terms and not any(named_terms & set(p["lemmas"]) for p in pool)
+        if missing and not named and topic in NEAR_TOPICS:  # "can EDS cause it?": risk factors
+            near = topic_passages(condition, NEAR_TOPICS[topic])
+            pool = pool + [p for p in near if p not in pool]
+            missing = not any(named_terms & set(p["lemmas"]) for p in pool)
+        if missing and not named:
+            # A term of the article asked about for a topic the article does not give it:
+            # "what are the symptoms of Ehlers-Danlos syndrome", "how is a cone biopsy done".
+            about = sorted(named_terms)[0]
+            return Understanding(condition.name, topic, reason="term_topic", about=about)
+        passages = narrow_to_terms(condition, pool, lemmas, ignore)
+        specific = passages != pool
+        if not specific and topic == "what_is":
+            passages = topic_passages(condition, topic)
+        label = TOPIC_PHRASE[topic]
+    # Only a question about one named thing ("the stitch", "progesterone") is checked: "why
+    # would my cervix open with no pain" asks for causes, not about pain.
+    aspect = unanswered_aspect(store, passages, lemmas, topic) if specific and not urgent else None
+    found = Understanding(condition.name, topic, label=label, urgent=urgent, condition=condition)
+    if aspect:
+        found.reason, found.about = "aspect", aspect
+    elif not passages:
+        found.reason, found.about = "no_passage", f"{TOPIC_PHRASE[topic]} of {condition.name}"
+    else:
+        found.passages = with_lists(condition, passages)
+    return found
+
+
+def topic_passages(condition: Condition, topic: str) -> List[Passage]:
+    if topic == "what_is":
+        facts = [p for f in condition.data["facts"].values() for p in f]
+        overview = [p for p in condition.section("overview") if p not in facts]
+        return condition.data["definition"] + overview
+    if topic in FACT_TOPICS:
+        return condition.fact(topic)
+    return condition.section(topic)
+
+
+def with_lists(condition: Condition, passages: Sequence[Passage]) -> List[Passage]:
+    """A list's lead line ("The following may increase the risk...:") never goes without its
+    list, nor a bullet item without the line that says what the list is."""
+    order = condition.passages
+    lead_of: Dict[int, int] = {}
+    for i, p in enumerate(order):
+        if not p.get("bullet") or i == 0:
+            continue
+        if order[i - 1].get("bullet") and i - 1 in lead_of:
+            lead_of[i] = lead_of[i - 1]
+        elif str(order[i - 1]["text"]).rstrip().endswith(":"):
+            lead_of[i] = i - 1
+    out: List[Passage] = []
+
+    def add(p: Passage) -> None:
+        if p not in out:
+            out.append(p)
+
+    for p in passages:
+        i = order.index(p) if p in order else -1
+        if i in lead_of:
+            add(order[lead_of[i]])
+            add(p)
+        elif i >= 0 and str(p["text"]).rstrip().endswith(":"):
+            add(p)
+            for j in (j for j, lead in lead_of.items() if lead == i):
+                add(order[j])
+        else:
+            add(p)
+    return out
+
+
+def asked_fact(store: KnowledgeStore, condition: Condition, lemmas: set) -> Optional[str]:
+    """The most specific named fact the question asks for ("stitches removed" > "stitches").
+    The facts that are topics of their own (recurrence, timing) are left to the intent: in
+    "im 16 weeks, what are the symptoms?" or "more second trimester losses, more likely to
+    repeat?" the weeks are the asker's story, not what is asked."""
+    matches = [
+        (len(groups), -order, name)  # most groups first, then the order of article_rules.yml
+        for order, (name, groups) in enumerate(store.fact_questions.items())
+        if name not in FACT_TOPICS
+        and condition.fact(name)
+        and all(lemmas.intersection(g) for g in groups)
+    ]
+    return max(matches)[2] if matches else None
+
+
+def unanswered_aspect(
+    store: KnowledgeStore, passages: Sequence[Passage], lemmas: set, topic: str
+) -> Optional[str]:
+    """A word of the question naming something the chosen passages do not speak of: "hurt"
+    in "does it hurt when they take the stitch out", where the stitch passages never mention
+    pain. The article does not answer such a question, whichever topic it is filed under.
+    A timing question about a named term ("at how many weeks is the stitch put in") asks
+    the weeks of the term, not of the condition."""
+    said = set().union(*(p["lemmas"] for p in passages))
+    groups = list(store.aspects.values())
+    if topic == "timing":  # each word alone: "2nd trimester" in a passage is not its weeks
+        groups += [[w] for g in store.fact_questions.get("timing", []) for w in g]
+    for group in groups:
+        asked = lemmas.intersection(group)
+        if asked and not said.intersection(group):
+            return sorted(asked)[0]
+    return None
+
+
+def specific_terms(condition: Condition, lemmas: set, ignore: FrozenSet[str]) -> Set[str]:
+    """The question's lemmas that name something specific of the article: in at most
+    MAX_TERM_PASSAGES passages. `ignore` holds the words that name the condition or the topic."""
+    counts: Dict[str, int] = {}
+    for p in condition.passages:
+        for lemma in p["lemmas"]:
+            counts[lemma] = counts.get(lemma, 0) + 1
+    return {
+        w
+        for w in lemmas - ignore
+        if len(w) > 3 and w not in STOP_WORDS and 0 < counts.get(w, 0) <= MAX_TERM_PASSAGES
+    }
+
+
+def narrow_to_terms(
+    condition: Condition, passages: List[Passage], lemmas: set, ignore: FrozenSet[str]
+) -> List[Passage]:
+    """Keep the passages naming a specific article term the question uses, if any do."""
+    terms = specific_terms(condition, lemmas, ignore)
+    narrowed = [p for p in passages if terms.intersection(p["lemmas"])]
+    return narrowed or passages

@@ -1,0 +1,169 @@
+"""Issue 13, items 1-5: one step decides what a question is about and whether the article
+answers it (medinfo/understanding.py). Pure logic: the NLU's intent and entities are given."""
+
+import pytest
+
+from medinfo.answers import answer
+from medinfo.language import words
+from medinfo.safety import URGENT
+from medinfo.understanding import Question, understand
+
+
+@pytest.fixture
+def about(store, nlp):
+    def about(intent, text, entities=(), remembered=None, topic=None, hint=None):
+        question = Question(intent, text, words(nlp, text), list(entities), remembered, topic, hint)
+        return understand(store, question)
+
+    return about
+
+
+def texts(passages):
+    return [p["text"] for p in passages]
+
+
+# 1. The subject decides: everyday words about another subject are Not Found.
+@pytest.mark.parametrize(
+    "intent, text",
+    [
+        ("ask_treatment", "how do they fix a broken leg?"),
+        ("ask_treatment", "does weed help with pain"),
+        ("ask_causes", "what causes lower back pain in men"),
+        ("ask_symptoms", "what are the symptoms of a cold"),
+        ("ask_diagnosis", "how is gout diagnosed?"),
+        ("ask_what_is", "what is glanders?"),
+    ],
+)
+def test_another_subject_in_everyday_words_is_not_answered(about, intent, text):
+    found = about(intent, text)
+    assert not found.answered and found.reason == "other_subject", found
+
+
+@pytest.mark.parametrize(
+    "intent, text, section_word",
+    [
+        ("ask_what_is", "what is it", "painless opening"),
+        ("ask_symptoms", "what are the symptoms of a weak cervix", "pressure in the vagina"),
+        ("ask_causes", "what causes the cervix to open too early", "not well understood"),
+        ("ask_treatment", "how do they fix a weak cervix", "cerclage"),
+        ("ask_symptoms", "does it cause stomach pain", "abdomen"),
+    ],
+)
+def test_the_condition_named_pronoun_or_elided_is_answered(about, intent, text, section_word):
+    found = about(intent, text)
+    assert found.answered and found.subject == "cervical insufficiency"
+    assert section_word in " ".join(texts(found.passages))
+
+
+def test_the_same_step_serves_the_action_and_says_why_not(about, store, nlp):
+    found = about("ask_symptoms", "what are the symptoms of a cold")
+    reply = answer(store, Question("ask_symptoms", "what are the symptoms of a cold",
+                                   words(nlp, "what are the symptoms of a cold")))  # fmt: skip
+    assert reply.not_found and found.about and found.about in reply.messages[0]["text"]
+
+
+# 2. Terms the article names are answered with the passage that names them.
+@pytest.mark.parametrize(
+    "text, entities, term",
+    [
+        ("does a D and C increase the risk?", [], "D & C"),
+        ("could my d&c years ago raise the risk", [], "D & C"),
+        ("does EDS make a weak cervix more likely", [], "Ehlers-Danlos"),
+        ("does Ehlers-Danlos syndrome increase the risk of a weak cervix?",
+         ["Ehlers-Danlos syndrome"], "Ehlers-Danlos"),
+        ("Can Ehlers-Danlos syndrome make the cervix weak?", ["Ehlers-Danlos syndrome"],
+         "Ehlers-Danlos"),
+    ],
+)  # fmt: skip
+def test_a_term_of_the_article_is_answered_from_the_passage_naming_it(about, text, entities, term):
+    found = about("ask_risk_factors", text, entities)
+    assert found.answered, found
+    assert any(term in t for t in texts(found.passages))
+
+
+# 3. A list's lead line never goes without its list (nor an item without its lead line).
+@pytest.mark.parametrize(
+    "text",
+    ["what increases the risk of a weak cervix?", "does a D and C increase the risk?"],
+)
+def test_a_lead_line_never_goes_without_its_list(about, store, text):
+    found = about("ask_risk_factors", text)
+    passages = found.passages
+    leads = [i for i, p in enumerate(passages) if p["text"].rstrip().endswith(":")]
+    assert leads, texts(passages)
+    for i in leads:
+        assert i + 1 < len(passages) and passages[i + 1].get("bullet"), texts(passages)
+    for i, p in enumerate(passages):
+        if p.get("bullet"):
+            assert any(j < i for j in leads), texts(passages)
+
+
+# 4. "what about X?" keeps the topic and changes the subject.
+def test_what_about_another_condition_is_the_same_topic_for_it(about):
+    found = about("ask_what_is", "what about preeclampsia?", [], "cervical insufficiency", "causes")
+    assert not found.answered and found.subject == "preeclampsia" and found.topic == "causes"
+
+
+def test_what_about_the_condition_after_another_gets_the_topic_asked(about):
+    found = about("out_of_scope", "what about cervical insufficiency?", [], "preeclampsia",
+                  "symptoms")  # fmt: skip
+    assert found.answered and found.topic == "symptoms"
+    assert any("pressure in the vagina" in t for t in texts(found.passages))
+
+
+def test_an_out_of_scope_question_still_leaves_its_topic_for_what_about(about):
+    found = about("out_of_scope", "what are the symptoms of preeclampsia?", hint="ask_symptoms")
+    assert not found.answered and found.topic == "symptoms"
+
+
+def test_what_about_a_topic_is_not_a_change_of_subject(about):
+    found = about("ask_treatment", "what about treatment?", [], "cervical insufficiency", "causes")
+    assert found.answered and found.topic == "treatment"
+
+
+# 5. Urgent advice only for a danger sign in pregnancy; article text only about the condition.
+@pytest.mark.parametrize(
+    "intent, text",
+    [
+        ("report_emergency", "i am bleeding from my gums and my asthma inhaler is not helping"),
+        ("report_emergency", "my thyroid level came back high after knee surgery, i have cramps"),
+    ],
+)
+def test_no_urgent_advice_for_a_message_about_something_else(about, intent, text):
+    assert not about(intent, text).urgent
+
+
+def test_urgent_advice_for_a_danger_sign_in_pregnancy(about, store, nlp):
+    found = about("report_emergency", "im 22 weeks and my waters just broke")
+    assert found.urgent and not found.answered
+    found = about("report_emergency", "i had a stitch put in and now im bleeding")
+    assert found.urgent and found.answered
+    text = "im 22 weeks and my waters just broke"
+    reply = answer(store, Question("report_emergency", text, words(nlp, text)))
+    assert reply.messages[0]["text"] == URGENT
+
+
+@pytest.mark.parametrize(
+    "text", ["and for a weak cervix?", "same question for cervical insufficiency",
+             "and for cervical insufficiency, same question"],
+)  # fmt: skip
+def test_other_wordings_of_what_about_keep_the_topic(about, text):
+    found = about("out_of_scope", text, [], "preeclampsia", "symptoms")
+    assert found.answered and found.topic == "symptoms"
+
+
+@pytest.mark.parametrize(
+    "intent, text",
+    [
+        ("ask_symptoms", "what are the symptoms of Ehlers-Danlos syndrome"),
+        ("ask_diagnosis", "how do doctors diagnose Ehlers-Danlos"),
+    ],
+)
+def test_a_term_asked_for_a_topic_the_article_does_not_give_it_is_not_found(about, intent, text):
+    found = about(intent, text)
+    assert not found.answered and found.reason == "term_topic"
+
+
+def test_a_term_asked_as_a_cause_is_answered_from_the_risk_factors(about):
+    found = about("ask_causes", "can EDS cause it?")
+    assert found.answered and any("Ehlers-Danlos" in t for t in texts(found.passages))
