@@ -16,7 +16,7 @@ import requests
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT / "tests"))
-from servers import serve_bot  # noqa: E402  (one way to start the servers, shared with tests)
+from servers import endpoints_text, serve_bot  # noqa: E402  (the servers as tests start them)
 
 PORT_BASE = int(os.environ.get("BENCH_PORT_BASE", "15000"))
 RASA_PORT, ACTIONS_PORT = PORT_BASE + 305, PORT_BASE + 355
@@ -52,9 +52,9 @@ class MemoryWatch(threading.Thread):
                 line = " ".join(child.cmdline())
             except psutil.NoSuchProcess:
                 continue
-            if "rasa run actions" in line:
+            if "serving run actions" in line:
                 found["actions"] = child
-            elif "rasa run" in line:
+            elif "serving run" in line:
                 found["rasa"] = child  # not the demo page's server, which serve.sh also starts
         return found
 
@@ -93,15 +93,18 @@ def first_answer(timeout: float = 120) -> List[dict]:
 
 @contextmanager
 def served(
-    workdir: Path, model: Path, endpoints: Optional[str] = None, env: Optional[dict] = None
+    workdir: Path, model: Path, store: str = "sqlite", env: Optional[dict] = None
 ) -> Iterator[dict]:
-    """Serve the bot until the block ends; yields facts about the start and a memory watch."""
+    """Serve the bot until the block ends, with endpoints.yml as `make run` reads it and the
+    tracker store `store` (tests/servers.py STORES: "sqlite" is `make run`'s); yields facts
+    about the start and a memory watch."""
     start = time.monotonic()
+    workdir.mkdir(parents=True, exist_ok=True)
     with serve_bot(
         workdir,
         RASA_PORT,
         ACTIONS_PORT,
-        endpoints=endpoints,
+        endpoints=endpoints_text(workdir, ACTIONS_PORT, store),
         env={"MODELS": str(model), **(env or {})},
     ) as process:
         watch = MemoryWatch(process.pid)

@@ -1,7 +1,7 @@
 """Latency and throughput through the REST webhook, with the action server, after a warm-up:
 one conversation in sequence (a knowledge turn, then a small-talk "hi" turn, alternately, so
 both see the same load), then many conversations at once, in three rounds of which the median
-is reported."""
+is reported; and one long conversation, to see whether a turn costs more as it grows."""
 
 from __future__ import annotations
 
@@ -83,10 +83,12 @@ async def measure(conversations: int = 20, passes: int = 3) -> Dict:
         knowledge: List[Optional[float]] = []
         small_talk: List[Optional[float]] = []
         ask, chat = f"bench-seq-{uuid.uuid4().hex[:6]}", f"bench-hi-{uuid.uuid4().hex[:6]}"
+        start = time.perf_counter()
         for _ in range(passes):
             for text in SCRIPT:
                 knowledge.append(await turn(session, ask, text))
                 small_talk.append(await turn(session, chat, SMALL_TALK))
+        sequential_wall = time.perf_counter() - start
 
         rounds = []
         for _ in range(ROUNDS):
@@ -100,18 +102,44 @@ async def measure(conversations: int = 20, passes: int = 3) -> Dict:
             wall = time.perf_counter() - start
             rounds.append(stats([s for r in results for s in r], wall))
     sequential, floor = stats(knowledge), stats(small_talk)
+    in_sequence = stats(knowledge + small_talk, sequential_wall)["turns_per_s"]
+    concurrent = sorted(rounds, key=lambda r: r["turns_per_s"])[len(rounds) // 2]
     return {
         "sequential": sequential,
         "small_talk": floor,
         "ratio_p50": sequential["p50_ms"] / floor["p50_ms"],
         # The round with the median throughput: one short burst on a shared machine is noisy.
-        "concurrent": {
-            "conversations": conversations,
-            **sorted(rounds, key=lambda r: r["turns_per_s"])[len(rounds) // 2],
-        },
+        "concurrent": {"conversations": conversations, **concurrent},
+        "sequential_turns_per_s": in_sequence,
+        "concurrent_over_sequential": concurrent["turns_per_s"] / in_sequence,
         "rounds": rounds,
+    }
+
+
+# Turns (1-based) compared in the long conversation: its start, after the greeting turns, and
+# its end. A messaging-app user keeps one conversation for good.
+EARLY, LATE = (3, 22), (281, 300)
+
+
+async def long_conversation(turns: int = LATE[1]) -> Dict:
+    """One conversation of `turns` turns, the script's questions and follow-ups in a loop."""
+    sender = f"bench-long-{uuid.uuid4().hex[:6]}"
+    async with aiohttp.ClientSession(timeout=TIMEOUT) as session:
+        seconds = [await turn(session, sender, SCRIPT[i % len(SCRIPT)]) for i in range(turns)]
+    early = stats(seconds[EARLY[0] - 1 : EARLY[1]])
+    late = stats(seconds[LATE[0] - 1 : LATE[1]])
+    return {
+        "turns": turns,
+        "errors": len([s for s in seconds if s is None]),
+        "early": early,
+        "late": late,
+        "growth": late["p50_ms"] / early["p50_ms"],
     }
 
 
 def run(conversations: int = 20) -> Dict:
     return asyncio.run(measure(conversations))
+
+
+def run_long() -> Dict:
+    return asyncio.run(long_conversation())
