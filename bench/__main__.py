@@ -76,21 +76,26 @@ def main() -> int:
 
 
 def serve_phase(r, model, scratch: Path, log, conversations: int, profile: bool, env, stores):
-    """Everything that needs the servers: first answer, answers, speed, profile, memory; the
-    speed with each tracker store in turn, in this one run, so their ratios compare alike."""
+    """Everything that needs the servers: first answer, answers, speed, profile, memory. The
+    first store's bot starts alone (its start-up is `make run`'s); the others then start
+    beside it, and the speed is measured on all of them in alternation, in this one run."""
+    from contextlib import ExitStack
+
     from bench import answers, retriever, speed
     from bench.sections import SectionJudge
     from bench.serving import served
     from medinfo.store import KnowledgeStore
 
     judge = SectionJudge(KnowledgeStore.load())
-    r["stores"] = {}
-    for number, store in enumerate(stores):
-        log(f"starting the servers (scripts/serve.sh), tracker store: {store}")
-        with served(scratch / f"serve-{store}", model, store, env=env) as facts:
-            figures = {"start_to_first_answer_s": facts["start_to_first_answer_s"]}
-            log(f"first answer after {facts['start_to_first_answer_s']:.1f} s")
-            if number == 0:
+    with ExitStack() as running:
+        bots = {}
+        for offset, store in enumerate(stores):
+            log(f"starting the servers (scripts/serve.sh), tracker store: {store}")
+            workdir = scratch / f"serve-{store}"
+            bots[store] = running.enter_context(served(workdir, model, store, env, offset))
+            log(f"first answer after {bots[store]['start_to_first_answer_s']:.1f} s")
+            if offset == 0:
+                r["start_to_first_answer_s"] = bots[store]["start_to_first_answer_s"]
                 log("answer files through the webhook, and the TF-IDF retriever")
                 for key, paths in (
                     ("answers", answers.HELDOUT_FILES),
@@ -99,26 +104,30 @@ def serve_phase(r, model, scratch: Path, log, conversations: int, profile: bool,
                     questions = answers.load(judge, paths)
                     r[key] = answers.run(judge, questions)
                     r[key]["retriever"] = retriever.score(judge, questions)
-            log(f"speed: warm-up, sequence, {conversations} conversations at once")
-            figures["speed"] = speed.run(conversations)
-            log("speed: one conversation of 300 turns")
-            figures["long"] = speed.run_long()
-            peak = facts["watch"].stop()
-            figures["memory"] = {
-                "rasa_peak_mb": peak["rasa"] / 2**20,
-                "actions_peak_mb": peak["actions"] / 2**20,
+        urls = {store: bot["webhook"] for store, bot in bots.items()}
+        log(f"speed of {', '.join(stores)}: warm-up, sequence, {conversations} at once")
+        figures = speed.run(urls, conversations)
+        log("speed: one conversation of 300 turns with each")
+        long = speed.run_long(urls)
+        r["stores"] = {}
+        for store, bot in bots.items():
+            peak = bot["watch"].stop()
+            r["stores"][store] = {
+                "speed": figures[store],
+                "long": long[store],
+                "memory": {
+                    "rasa_peak_mb": peak["rasa"] / 2**20,
+                    "actions_peak_mb": peak["actions"] / 2**20,
+                },
             }
-            if profile and number == 0:  # in this process, on the running action server
-                from bench import profile as profiler
+        if profile:  # in this process, on the first bot's running action server
+            from bench import profile as profiler
 
-                log("profile of one turn, and of a long conversation's turns")
-                r["profile"] = profiler.run(model)
-                r["profile_growth"] = profiler.run_growth(model)
-        r["stores"][store] = figures
-    first = r["stores"][stores[0]]
+            log("profile of one turn, and of a long conversation's turns")
+            r["profile"] = profiler.run(model)
+            r["profile_growth"] = profiler.run_growth(model)
     r["store"] = stores[0]
-    r["start_to_first_answer_s"] = first["start_to_first_answer_s"]
-    r["speed"], r["memory"] = first["speed"], first["memory"]
+    r["speed"], r["memory"] = r["stores"][stores[0]]["speed"], r["stores"][stores[0]]["memory"]
 
 
 if __name__ == "__main__":

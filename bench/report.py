@@ -128,8 +128,10 @@ def store_lines(stores: Dict) -> List[str]:
     lines = [
         "## Tracker stores side by side (one run, the same model and machine load)",
         "",
-        "Each store served in turn by scripts/serve.sh; absolute times vary 2× from machine"
-        " to machine and day to day, the ratios much less.",
+        "One bot per store (scripts/serve.sh), all running at once and measured in"
+        " alternation, turn by turn and round by round, so that the machine's load weighs on"
+        " each alike; absolute times vary 2× from machine to machine and day to day, the"
+        " ratios much less.",
         "",
         "| store | small-talk p50 | knowledge p50 | 20 at once: turns/s | p95 |"
         " long conversation p50, turns 3–22 → 281–300 | growth | errors |",

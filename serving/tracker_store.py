@@ -27,6 +27,7 @@ import sqlalchemy.exc
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +64,40 @@ def recent_part(events: List[Dict[Text, Any]], turns: int) -> List[Dict[Text, An
         if event.get("event") == SLOT:
             latest.setdefault(event.get("name"), index)
     return [events[i] for i in sorted(latest.values())] + events[start:]
+
+
+# `recent_part` in SQL, each step an index range of one conversation's rows (sender, type, id):
+# the session's start, the (turns + 1)-th last action_listen after it, the later of the two,
+# the last slot-clearing event before that, and the last SlotSet of each slot in between.
+RECENT_PART_SQL = sa.text(
+    f"""
+WITH session_start AS (
+  SELECT COALESCE(MAX(id), 0) AS id FROM events
+  WHERE sender_id = :sender AND type_name = '{SESSION_START}'
+), listen AS (
+  SELECT COALESCE((
+    SELECT events.id FROM events, session_start
+    WHERE sender_id = :sender AND type_name = 'action' AND action_name = :listen
+      AND events.id > session_start.id
+    ORDER BY events.id DESC LIMIT 1 OFFSET :skip
+  ), 0) AS id
+), part AS (
+  SELECT CASE WHEN listen.id > session_start.id THEN listen.id ELSE session_start.id END AS id
+  FROM session_start, listen
+), floor AS (
+  SELECT COALESCE(MAX(events.id), 0) AS id FROM events, part
+  WHERE sender_id = :sender AND type_name IN {tuple(SLOTS_CLEARED)} AND events.id < part.id
+), slots AS (
+  SELECT MAX(events.id) AS id FROM events, part, floor
+  WHERE sender_id = :sender AND type_name = '{SLOT}'
+    AND events.id >= floor.id AND events.id < part.id
+  GROUP BY action_name
+)
+SELECT data FROM events, part
+WHERE sender_id = :sender AND (events.id >= part.id OR events.id IN (SELECT id FROM slots))
+ORDER BY events.id
+"""
+)
 
 
 def loaded(tracker: DialogueStateTracker) -> DialogueStateTracker:
@@ -119,8 +154,17 @@ class RecentSQLTrackerStore(SQLTrackerStore):
         super().__init__(*args, **kwargs)
         self.recent_turns = int(recent_turns)
         if self.engine.dialect.name == "sqlite":
+            # SQLAlchemy 1.4 opens a new SQLite connection for every session (NullPool): keep
+            # them open instead, each set up once (the store runs on the server's one thread).
+            url = self.engine.url
             self.engine.dispose()
+            self.engine = sa.create_engine(
+                url,
+                poolclass=sa.pool.QueuePool,
+                connect_args={"check_same_thread": False},
+            )
             sa.event.listen(self.engine, "connect", tune_sqlite)
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         # The queries below find a session's start, its last turns and its slots by type.
         try:
             with self.engine.begin() as connection:
@@ -134,59 +178,45 @@ class RecentSQLTrackerStore(SQLTrackerStore):
             logger.warning("Could not create the events index: %s", error)
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
-        with self.session_scope() as session:
-            rows = self.recent_rows(session, sender_id)
+        # Straight on a pooled connection: an ORM session costs more than the query.
+        with self.engine.connect() as connection:
+            rows = self.recent_rows(connection, sender_id)
         if not rows:
             return None
         events = [json.loads(row.data) for row in rows]
         return loaded(DialogueStateTracker.from_dict(sender_id, events, self.domain.slots))
 
-    def recent_rows(self, session: Any, sender_id: Text) -> List[Any]:
-        """`recent_part` as queries, each an index range of this conversation's rows."""
-        Event = self.SQLEvent
-        mine = session.query(Event).filter(Event.sender_id == sender_id)
-
-        def last_id(*conditions: Any, skip: int = 0) -> int:
-            row = (
-                session.query(Event.id)
-                .filter(Event.sender_id == sender_id, *conditions)
-                .order_by(Event.id.desc())
-                .offset(skip)
-                .first()
-            )
-            return row[0] if row else 0
-
-        session_start = last_id(Event.type_name == SESSION_START)
-        listen = last_id(
-            Event.type_name == "action",
-            Event.action_name == ACTION_LISTEN_NAME,
-            Event.id > session_start,
-            skip=self.recent_turns,
-        )
-        start = max(session_start, listen)
-        slots: List[Any] = []
-        if start:
-            floor = last_id(Event.type_name.in_(SLOTS_CLEARED), Event.id < start)
-            latest = (
-                session.query(sa.func.max(Event.id))
-                .filter(
-                    Event.sender_id == sender_id,
-                    Event.type_name == SLOT,
-                    Event.id >= floor,
-                    Event.id < start,
-                )
-                .group_by(Event.action_name)
-            )
-            slots = mine.filter(Event.id.in_(latest.scalar_subquery())).order_by(Event.id).all()
-        return slots + mine.filter(Event.id >= start).order_by(Event.id).all()
-
-    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
-        new = unsaved(tracker)
-        return super()._additional_events(session, tracker) if new is None else new
+    def recent_rows(self, connection: Any, sender_id: Text) -> List[Any]:
+        """The events' JSON of `recent_part`, in one statement (SQLite and PostgreSQL)."""
+        parameters = {"sender": sender_id, "skip": self.recent_turns, "listen": ACTION_LISTEN_NAME}
+        return connection.execute(RECENT_PART_SQL, parameters).all()
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        await super().save(tracker)
+        """Rasa's rows for the events added since the load, in one INSERT (Rasa's own save
+        for a tracker it built itself: it counts what the session already holds)."""
+        new = unsaved(tracker)
+        if new is None:
+            await super().save(tracker)
+        else:
+            await self.stream_events(tracker)
+            rows = [row(tracker.sender_id, event) for event in new]
+            if rows:
+                with self.engine.begin() as connection:
+                    connection.execute(self.SQLEvent.__table__.insert(), rows)
         loaded(tracker)
+
+
+def row(sender_id: Text, event: Any) -> Dict[Text, Any]:
+    """An event as Rasa's SQLTrackerStore.save stores it."""
+    data = event.as_dict()
+    return {
+        "sender_id": sender_id,
+        "type_name": event.type_name,
+        "timestamp": data.get("timestamp"),
+        "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+        "action_name": data.get("name"),
+        "data": json.dumps(data),
+    }
 
 
 def tune_sqlite(connection: Any, record: Any) -> None:

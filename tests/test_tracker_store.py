@@ -124,12 +124,50 @@ def test_the_recent_part_starts_at_the_session_and_forgets_slots_at_a_restart(tm
     assert after.current_slot_values()["reminder_given"] is None
 
 
-def test_the_sql_queries_load_what_the_python_rule_loads(tmp_path):
-    sql = stores(tmp_path)["sqlite"]
+def check_sql_matches_python(sql):
     asyncio.run(converse(sql, "same", 30, restart_at=20))
+    asyncio.run(converse(sql, "other", 3))  # another conversation in the same table
     full = [e.as_dict() for e in asyncio.run(sql.retrieve_full_tracker("same")).events]
     loaded = [e.as_dict() for e in asyncio.run(sql.retrieve("same")).events]
     assert loaded == recent_part(full, TURNS)
+    assert asyncio.run(sql.retrieve("nobody")) is None
+
+
+def test_the_sql_query_loads_what_the_python_rule_loads(tmp_path):
+    check_sql_matches_python(stores(tmp_path)["sqlite"])
+
+
+@pytest.mark.slow
+def test_the_sql_query_loads_the_same_on_postgresql():
+    # The production profile's database (endpoints.production.yml), a scratch database.
+    import uuid
+
+    import psycopg2
+
+    name = f"medinfo_test_store_{uuid.uuid4().hex[:10]}"
+
+    def admin(statement):
+        connection = psycopg2.connect(dbname="postgres", host="127.0.0.1", user="postgres")
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
+        connection.close()
+
+    admin(f'CREATE DATABASE "{name}"')
+    try:
+        store = RecentSQLTrackerStore(
+            DOMAIN,
+            dialect="postgresql",
+            host="127.0.0.1",
+            port=5432,
+            db=name,
+            username="postgres",
+            recent_turns=TURNS,
+        )
+        check_sql_matches_python(store)
+        store.engine.dispose()
+    finally:
+        admin(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def test_the_sqlite_file_is_in_write_ahead_log_mode(tmp_path):
