@@ -138,15 +138,16 @@ EARLY, LATE = (3, 22), (281, 300)
 
 
 async def long_conversation(urls: Dict[str, str], turns: int = LATE[1]) -> Dict:
-    """One conversation of `turns` turns with each bot, the script's questions and follow-ups
-    in a loop, turn by turn in alternation."""
-    senders = {name: new_id("long") for name in urls}
+    """One conversation of `turns` turns with each bot in turn, the script's questions and
+    follow-ups in a loop. Not in alternation: this compares a bot with itself, and a bot
+    whose turns grow slow (Rasa's own stores) would weigh on the next one's turn."""
     seconds = {name: [] for name in urls}
     async with aiohttp.ClientSession(timeout=TIMEOUT) as session:
-        for number in range(turns):
-            for name, url in urls.items():
+        for name, url in urls.items():
+            sender = new_id("long")
+            for number in range(turns):
                 text = SCRIPT[number % len(SCRIPT)]
-                seconds[name].append(await turn(session, url, senders[name], text))
+                seconds[name].append(await turn(session, url, sender, text))
     out = {}
     for name, times in seconds.items():
         early = stats(times[EARLY[0] - 1 : EARLY[1]])

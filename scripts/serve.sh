@@ -23,8 +23,7 @@ export TF_CPP_MIN_LOG_LEVEL=3
 export TF_INTRA_OP_PARALLELISM_THREADS=${TF_INTRA_OP_PARALLELISM_THREADS:-1}
 export TF_INTER_OP_PARALLELISM_THREADS=${TF_INTER_OP_PARALLELISM_THREADS:-1}
 mkdir -p var  # the development profile's SQLite conversations (endpoints.yml)
-tied=()
-command -v setpriv >/dev/null && tied=(setpriv --pdeathsig TERM --)
+source scripts/children.sh  # tied, pids, stop_children
 
 rasa_args=()
 if [ -n "${RASA_API_TOKEN:-}" ] || [ -n "${RASA_JWT_SECRET:-}" ]; then
@@ -55,18 +54,9 @@ if [ "$SERVE" != actions ]; then
   .venv/bin/python -m connectors.live_channels credentials.yml "$credentials" || exit 1
 fi
 
-pids=()
-stop() {  # SIGTERM to each, SIGKILL to whatever is still running 20 s later
+stop() {
   trap - HUP INT TERM EXIT
-  if [ ${#pids[@]} -gt 0 ]; then
-    kill "${pids[@]}" 2>/dev/null
-    local pid tries=40
-    for pid in "${pids[@]}"; do
-      while kill -0 "$pid" 2>/dev/null && [ $((tries -= 1)) -gt 0 ]; do sleep 0.5; done
-    done
-    kill -KILL "${pids[@]}" 2>/dev/null
-    wait
-  fi
+  stop_children
   rm -f "$credentials"
 }
 trap 'stop; exit 129' HUP

@@ -7,25 +7,15 @@
 set -u
 cd "$(dirname "$0")/.."
 export TF_CPP_MIN_LOG_LEVEL=3
-tied=()
-command -v setpriv >/dev/null && tied=(setpriv --pdeathsig TERM --)
+source scripts/children.sh  # tied, pids, stop_children
 log="${TMPDIR:-/tmp}/cervix-bot-actions.log"
 # Rasa reads every channel's credentials even for the shell: keep those whose secrets are set.
 credentials="${TMPDIR:-/tmp}/cervix-bot-shell-credentials-$$.yml"
 .venv/bin/python -m connectors.live_channels credentials.yml "$credentials" >/dev/null || exit 1
 
-pids=()
-stop() {  # SIGTERM to each, SIGKILL to whatever is still running 20 s later
+stop() {
   trap - EXIT HUP INT TERM
-  if [ ${#pids[@]} -gt 0 ]; then
-    kill "${pids[@]}" 2>/dev/null
-    local pid tries=40
-    for pid in "${pids[@]}"; do
-      while kill -0 "$pid" 2>/dev/null && [ $((tries -= 1)) -gt 0 ]; do sleep 0.5; done
-    done
-    kill -KILL "${pids[@]}" 2>/dev/null
-    wait
-  fi
+  stop_children
   rm -f "$credentials"
 }
 trap stop EXIT
