@@ -81,7 +81,13 @@ def new_id(kind: str) -> str:
     return f"bench-{kind}-{uuid.uuid4().hex[:6]}"
 
 
-async def measure(urls: Dict[str, str], conversations: int = 20, passes: int = 3) -> Dict:
+def in_turn(urls: Dict[str, str], number: int) -> List:
+    """The bots in alternation, each pass in the other order: none always goes first."""
+    items = list(urls.items())
+    return items if number % 2 == 0 else items[::-1]
+
+
+async def measure(urls: Dict[str, str], conversations: int = 20, passes: int = 5) -> Dict:
     """Speed of each bot ({name: webhook}), measured in alternation."""
     async with aiohttp.ClientSession(timeout=TIMEOUT) as session:
         for url in urls.values():
@@ -93,17 +99,17 @@ async def measure(urls: Dict[str, str], conversations: int = 20, passes: int = 3
         walls = {name: 0.0 for name in urls}
         ask = {name: new_id("seq") for name in urls}
         chat = {name: new_id("hi") for name in urls}
-        for _ in range(passes):
+        for number in range(passes):
             for text in SCRIPT:
-                for name, url in urls.items():
+                for name, url in in_turn(urls, number):
                     start = time.perf_counter()
                     knowledge[name].append(await turn(session, url, ask[name], text))
                     small_talk[name].append(await turn(session, url, chat[name], SMALL_TALK))
                     walls[name] += time.perf_counter() - start
 
         rounds = {name: [] for name in urls}
-        for _ in range(ROUNDS):
-            for name, url in urls.items():
+        for number in range(ROUNDS):
+            for name, url in in_turn(urls, number):
                 start = time.perf_counter()
                 results = await asyncio.gather(
                     *(
