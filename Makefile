@@ -7,7 +7,11 @@ KNOWLEDGE := knowledge/knowledge.json
 WIDGET := web/node_modules/.installed
 PY_CODE := medinfo actions connectors serving operations scripts web bench tests
 export TF_CPP_MIN_LOG_LEVEL := 3
-export PYTHONWARNINGS := ignore
+# Rasa's command line through the project's entry point: it filters the warnings Rasa and its
+# libraries print at every start by module (serving/known_warnings.py), and shows the rest.
+RASA := $(BIN)/python -m serving
+# What a model is trained from; the model file is named by their hash (see `train`).
+MODEL_INPUTS := config.yml domain.yml requirements.lock serving/crf_extractor.py $(shell find data -type f 2>/dev/null | sort)
 
 .DEFAULT_GOAL := help
 .PHONY: help setup knowledge train run shell check test lint format lock clean browser accessibility
@@ -46,8 +50,13 @@ $(KNOWLEDGE): knowledge/sources/* knowledge/article_rules.yml knowledge/*.schema
 
 knowledge: $(KNOWLEDGE) ## Rebuild knowledge/knowledge.json from the articles in knowledge/sources/
 
-train: $(KNOWLEDGE) ## Train the model (Rasa skips it when nothing changed)
-	$(BIN)/rasa train --quiet
+# Rasa's training cache (.rasa/cache) already retrains only what changed; naming the model by its
+# inputs' hash also avoids packaging the same model again on every `make run` (and picks the
+# right one back when a checkout returns to inputs it was trained on).
+train: $(KNOWLEDGE) ## Train the model (skipped when it is trained on these exact inputs)
+	@model=models/$$(cat $(MODEL_INPUTS) | sha256sum | cut -c1-16).tar.gz; \
+	  if [ -f $$model ]; then touch $$model; echo "Model up to date: $$model"; \
+	  else $(RASA) train --quiet --fixed-model-name $$(basename $$model .tar.gz); fi
 
 run: train $(WIDGET) ## Serve the bot: Rasa on :5005, actions on :5055, the demo page on :8080
 	scripts/serve.sh
@@ -81,7 +90,7 @@ bench: train ## Measure NLU quality, answers, speed and memory; writes docs/benc
 
 lint: $(READY) ## Check style (ruff) and the Rasa training data
 	$(BIN)/ruff check $(PY_CODE)
-	$(BIN)/rasa data validate --fail-on-warnings
+	$(RASA) data validate --fail-on-warnings
 
 format: $(READY) ## Format the Python code (ruff)
 	$(BIN)/ruff format $(PY_CODE)

@@ -24,6 +24,12 @@ def main() -> int:
     parser.add_argument("--conversations", type=int, default=20)
     parser.add_argument("--model", help="a model file (default: the newest in models/)")
     parser.add_argument(
+        "--stores",
+        default="sqlite,memory",
+        help="tracker stores to serve with, in turn (tests/servers.py STORES); the first is"
+        " the one the answers, memory and start-up figures are taken with",
+    )
+    parser.add_argument(
         "--env", action="append", default=[], help="KEY=VALUE for the servers (experiments)"
     )
     args = parser.parse_args()
@@ -48,7 +54,10 @@ def main() -> int:
         if "serve" not in skip:
             env = dict(e.split("=", 1) for e in args.env)
             r["server_env"] = env
-            serve_phase(r, model, scratch, log, args.conversations, "profile" not in skip, env)
+            stores = [s for s in args.stores.split(",") if s]
+            serve_phase(
+                r, model, scratch, log, args.conversations, "profile" not in skip, env, stores
+            )
         if "cv" not in skip:
             log("5-fold cross-validation (trains 5 NLU models)")
             r["cv"] = nlu.cross_validation(scratch / "cv")
@@ -66,40 +75,61 @@ def main() -> int:
     return 0
 
 
-def serve_phase(r, model, scratch: Path, log, conversations: int, profile: bool, env) -> None:
-    """Everything that needs the servers: first answer, answers, speed, profile, memory."""
-    from bench import answers, retriever, speed
+def serve_phase(r, model, scratch: Path, log, conversations: int, profile: bool, env, stores):
+    """Everything that needs the servers: first answer, answers, speed, profile, memory. The
+    first store's bot starts alone (its start-up is `make run`'s); the others then start
+    beside it, and the speed is measured on all of them in alternation, in this one run."""
+    from contextlib import ExitStack
+
+    from bench import answers, retriever, scope, speed
     from bench.sections import SectionJudge
     from bench.serving import served
     from medinfo.store import KnowledgeStore
 
     judge = SectionJudge(KnowledgeStore.load())
-    log("starting the servers (scripts/serve.sh)")
-    with served(scratch / "serve", model, env=env) as facts:
-        r["start_to_first_answer_s"] = facts["start_to_first_answer_s"]
-        log(f"first answer after {facts['start_to_first_answer_s']:.1f} s")
-        log("answer files through the webhook, and the TF-IDF retriever")
-        for key, paths in (("answers", answers.HELDOUT_FILES), ("answers_dev", answers.DEV_FILES)):
-            questions = answers.load(judge, paths)
-            r[key] = answers.run(judge, questions)
-            r[key]["retriever"] = retriever.score(judge, questions)
-        log("scope: blind answer sets, near misses, conversations, generated out-of-scope")
-        from bench import scope
-        from bench.serving import WEBHOOK
-
-        r["scope"] = scope.run_all(judge, scope.Webhook(WEBHOOK))
-        log(f"speed: warm-up, sequence, {conversations} conversations at once")
-        r["speed"] = speed.run(conversations)
-        peak = facts["watch"].stop()
-        r["memory"] = {
-            "rasa_peak_mb": peak["rasa"] / 2**20,
-            "actions_peak_mb": peak["actions"] / 2**20,
-        }
-        if profile:
-            log("profile of one turn")
+    with ExitStack() as running:
+        bots = {}
+        for offset, store in enumerate(stores):
+            log(f"starting the servers (scripts/serve.sh), tracker store: {store}")
+            workdir = scratch / f"serve-{store}"
+            bots[store] = running.enter_context(served(workdir, model, store, env, offset))
+            log(f"first answer after {bots[store]['start_to_first_answer_s']:.1f} s")
+            if offset == 0:
+                r["start_to_first_answer_s"] = bots[store]["start_to_first_answer_s"]
+                log("answer files through the webhook, and the TF-IDF retriever")
+                for key, paths in (
+                    ("answers", answers.HELDOUT_FILES),
+                    ("answers_dev", answers.DEV_FILES),
+                ):
+                    questions = answers.load(judge, paths)
+                    r[key] = answers.run(judge, questions)
+                    r[key]["retriever"] = retriever.score(judge, questions)
+                log("scope: blind answer sets, near misses, conversations, generated out-of-scope")
+                r["scope"] = scope.run_all(judge, scope.Webhook(bots[store]["webhook"]))
+        urls = {store: bot["webhook"] for store, bot in bots.items()}
+        log(f"speed of {', '.join(stores)}: warm-up, sequence, {conversations} at once")
+        figures = speed.run(urls, conversations)
+        log("speed: one conversation of 300 turns with each")
+        long = speed.run_long(urls)
+        r["stores"] = {}
+        for store, bot in bots.items():
+            peak = bot["watch"].stop()
+            r["stores"][store] = {
+                "speed": figures[store],
+                "long": long[store],
+                "memory": {
+                    "rasa_peak_mb": peak["rasa"] / 2**20,
+                    "actions_peak_mb": peak["actions"] / 2**20,
+                },
+            }
+        if profile:  # in this process, on the first bot's running action server
             from bench import profile as profiler
 
+            log("profile of one turn, and of a long conversation's turns")
             r["profile"] = profiler.run(model)
+            r["profile_growth"] = profiler.run_growth(model)
+    r["store"] = stores[0]
+    r["speed"], r["memory"] = r["stores"][stores[0]]["speed"], r["stores"][stores[0]]["memory"]
 
 
 if __name__ == "__main__":

@@ -66,6 +66,7 @@ def targets(r: Dict) -> List[Tuple[str, str, bool]]:
                 c["turns_per_s"] >= 60,
             ),
         ]
+    rows += store_targets(r.get("stores", {}))
     if "memory" in r:
         rss = r["memory"]["rasa_peak_mb"]
         rows.append(("Rasa server peak memory ≤ 1.2 GB", f"{rss:.0f} MB", rss <= 1200))
@@ -116,6 +117,119 @@ def scope_lines(s: Dict) -> List[str]:
         )  # fmt: skip
         lines.append(f"| {key} | {figures} |")
     return lines + [""]
+
+
+STORE_NAMES = {
+    "sqlite": "SQLite, recent part (`make run`)",
+    "memory": "in memory, recent part",
+    "rasa-sqlite": "Rasa's SQL store on SQLite (before)",
+    "rasa-memory": "Rasa's in-memory store (before)",
+}
+
+
+def store_ratios(stores: Dict) -> Dict[str, float]:
+    """SQLite against memory, measured in the same run: the store's cost as a ratio."""
+    sq, mem = stores["sqlite"]["speed"], stores["memory"]["speed"]
+    return {
+        "small_talk_p50": sq["small_talk"]["p50_ms"] / mem["small_talk"]["p50_ms"],
+        "knowledge_p50": sq["sequential"]["p50_ms"] / mem["sequential"]["p50_ms"],
+        "throughput": mem["concurrent"]["turns_per_s"] / sq["concurrent"]["turns_per_s"],
+    }
+
+
+def store_targets(stores: Dict) -> List[Tuple[str, str, bool]]:
+    rows = []
+    if "sqlite" in stores and "memory" in stores:
+        ratio = store_ratios(stores)
+        rows += [
+            (
+                "SQLite small-talk p50 ≤ 1.15 × in-memory",
+                f"{ratio['small_talk_p50']:.2f} ×",
+                ratio["small_talk_p50"] <= 1.15,
+            ),
+            (
+                "concurrent turns/s: in-memory ≤ 1.15 × SQLite",
+                f"{ratio['throughput']:.2f} ×",
+                ratio["throughput"] <= 1.15,
+            ),
+        ]
+    for name in ("sqlite", "memory"):
+        if name in stores and "long" in stores[name]:
+            growth = stores[name]["long"]["growth"]
+            rows.append(
+                (
+                    f"{STORE_NAMES[name]}: turn p50 at 281–300 ≤ 1.5 × at 3–22",
+                    f"{growth:.2f} ×",
+                    growth <= 1.5,
+                )
+            )
+    return rows
+
+
+def store_lines(stores: Dict) -> List[str]:
+    """Each tracker store's speed, side by side, from one run."""
+    lines = [
+        "## Tracker stores side by side (one run, the same model and machine load)",
+        "",
+        "One bot per store (scripts/serve.sh), all running at once and measured in"
+        " alternation, turn by turn and round by round, so that the machine's load weighs on"
+        " each alike; absolute times vary 2× from machine to machine and day to day, the"
+        " ratios much less.",
+        "",
+        "| store | small-talk p50 | knowledge p50 | 20 at once: turns/s | p95 |"
+        " long conversation p50, turns 3–22 → 281–300 | growth | errors |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, figures in stores.items():
+        s, c, long = figures["speed"], figures["speed"]["concurrent"], figures.get("long")
+        growth = (
+            f"{long['early']['p50_ms']:.0f} → {long['late']['p50_ms']:.0f} ms" if long else "",
+            f"{long['growth']:.2f} ×" if long else "",
+        )
+        errors = s["sequential"]["errors"] + s["small_talk"]["errors"] + c["errors"]
+        errors += long["errors"] if long else 0
+        lines.append(
+            f"| {STORE_NAMES.get(name, name)} | {s['small_talk']['p50_ms']:.0f} ms |"
+            f" {s['sequential']['p50_ms']:.0f} ms | {c['turns_per_s']:.1f} |"
+            f" {c['p95_ms']:.0f} ms | {growth[0]} | {growth[1]} | {errors} |"
+        )
+    lines.append("")
+    if "sqlite" in stores and "memory" in stores:
+        ratio = store_ratios(stores)
+        lines += [
+            f"SQLite / memory: small-talk p50 {ratio['small_talk_p50']:.2f},"
+            f" knowledge p50 {ratio['knowledge_p50']:.2f}; concurrent throughput memory /"
+            f" SQLite {ratio['throughput']:.2f}.",
+            "",
+        ]
+    return lines
+
+
+def growth_lines(growth: Dict) -> List[str]:
+    """Where a turn's time grows over one conversation, by store (in-process profile)."""
+    names = list(growth)
+    parts = sorted(
+        {k for windows in growth.values() for w in windows.values() for k in w},
+        key=lambda k: -growth[names[0]]["late"].get(k, 0),
+    )
+    header = " | ".join(f"{STORE_NAMES.get(n, n)}: 3–22 → 281–300" for n in names)
+    lines = [
+        "## Where a turn's time grows over one conversation",
+        "",
+        "Rasa's Agent in the bench process, one conversation of 300 turns (the speed script's"
+        " questions in a loop), ms per turn (nested parts as above):",
+        "",
+        f"| part | {header} |",
+        "| --- |" + " --- |" * len(names),
+    ]
+    for part in parts:
+        cells = []
+        for n in names:
+            early, late = growth[n]["early"].get(part, 0), growth[n]["late"].get(part, 0)
+            cells.append(f"{early:.1f} → {late:.1f}")
+        lines.append(f"| {part} | " + " | ".join(cells) + " |")
+    lines.append("")
+    return lines
 
 
 def nlu_lines(title: str, n: Dict) -> List[str]:
@@ -227,7 +341,13 @@ def markdown(r: Dict) -> str:
         s = r["speed"]
         c = s["concurrent"]
         lines += [
-            "## Speed (REST webhook, action server, after a warm-up)",
+            "## Speed (REST webhook, action server, after a warm-up;"
+            f" tracker store: {STORE_NAMES.get(r.get('store'), r.get('store'))})",
+            "",
+            "Machines here differ up to 2× from day to day, so the figures that travel are"
+            " ratios measured in one run: knowledge turn / small-talk turn, concurrent /"
+            " sequential throughput, SQLite / in-memory store, turn 300 / turn 3. The"
+            " absolute times are context for this run only.",
             "",
             "| run | turns | errors | p50 | p95 | turns/s |",
             "| --- | --- | --- | --- | --- | --- |",
@@ -241,7 +361,15 @@ def markdown(r: Dict) -> str:
             f" {c['errors']} | {c['p50_ms']:.0f} ms | {c['p95_ms']:.0f} ms |"
             f" {c['turns_per_s']:.1f} |",
             "",
-            f"Knowledge turn p50 / small-talk p50: {s['ratio_p50']:.2f}. The concurrent row is"
+            f"Knowledge turn p50 / small-talk p50: {s['ratio_p50']:.2f}."
+            + (
+                f" Throughput of 20 conversations at once / of one in sequence"
+                f" ({s['sequential_turns_per_s']:.1f} turns/s):"
+                f" {s['concurrent_over_sequential']:.2f}."
+                if "sequential_turns_per_s" in s
+                else ""
+            )
+            + " The concurrent row is"
             " the median of three rounds by throughput; all rounds (turns/s, p50, p95, errors): "
             + "; ".join(
                 f"{x['turns_per_s']:.1f}, {x['p50_ms']:.0f} ms, {x['p95_ms']:.0f} ms, {x['errors']}"
@@ -250,6 +378,8 @@ def markdown(r: Dict) -> str:
             + ".",
             "",
         ]
+    if len(r.get("stores", {})) > 1:
+        lines += store_lines(r["stores"])
     if "profile" in r:
         p = r["profile"]
         lines += [
@@ -264,6 +394,8 @@ def markdown(r: Dict) -> str:
         ]
         lines += [f"| {k} | {v:.2f} |" for k, v in p["parts_ms"].items()]
         lines.append("")
+    if "profile_growth" in r:
+        lines += growth_lines(r["profile_growth"])
     lines += ["## Resources", "", "| figure | value |", "| --- | --- |"]
     if "memory" in r:
         lines += [

@@ -16,11 +16,18 @@ import requests
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT / "tests"))
-from servers import serve_bot  # noqa: E402  (one way to start the servers, shared with tests)
+from servers import endpoints_text, serve_bot  # noqa: E402  (the servers as tests start them)
 
 PORT_BASE = int(os.environ.get("BENCH_PORT_BASE", "15000"))
+# The first bot's ports; a bot served beside it (another tracker store) takes the next ones.
 RASA_PORT, ACTIONS_PORT = PORT_BASE + 305, PORT_BASE + 355
-WEBHOOK = f"http://localhost:{RASA_PORT}/webhooks/rest/webhook"
+
+
+def webhook(offset: int = 0) -> str:
+    return f"http://localhost:{RASA_PORT + offset}/webhooks/rest/webhook"
+
+
+WEBHOOK = webhook()
 FIRST_QUESTION = "what is cervical insufficiency?"
 
 
@@ -52,9 +59,9 @@ class MemoryWatch(threading.Thread):
                 line = " ".join(child.cmdline())
             except psutil.NoSuchProcess:
                 continue
-            if "rasa run actions" in line:
+            if "serving run actions" in line:
                 found["actions"] = child
-            elif "rasa run" in line:
+            elif "serving run" in line:
                 found["rasa"] = child  # not the demo page's server, which serve.sh also starts
         return found
 
@@ -71,18 +78,18 @@ class MemoryWatch(threading.Thread):
         return self.peak
 
 
-def say(sender: str, text: str, timeout: float = 30) -> List[dict]:
-    response = requests.post(WEBHOOK, json={"sender": sender, "message": text}, timeout=timeout)
+def say(sender: str, text: str, timeout: float = 30, url: str = WEBHOOK) -> List[dict]:
+    response = requests.post(url, json={"sender": sender, "message": text}, timeout=timeout)
     response.raise_for_status()
     return response.json()
 
 
-def first_answer(timeout: float = 120) -> List[dict]:
+def first_answer(url: str = WEBHOOK, timeout: float = 120) -> List[dict]:
     """Ask until the bot answers (the model may still be loading when the port opens)."""
     deadline = time.monotonic() + timeout
     while True:
         try:
-            replies = say("bench-first", FIRST_QUESTION)
+            replies = say("bench-first", FIRST_QUESTION, url=url)
             if replies:
                 return replies
         except requests.RequestException:
@@ -93,21 +100,30 @@ def first_answer(timeout: float = 120) -> List[dict]:
 
 @contextmanager
 def served(
-    workdir: Path, model: Path, endpoints: Optional[str] = None, env: Optional[dict] = None
+    workdir: Path,
+    model: Path,
+    store: str = "sqlite",
+    env: Optional[dict] = None,
+    offset: int = 0,
 ) -> Iterator[dict]:
-    """Serve the bot until the block ends; yields facts about the start and a memory watch."""
+    """Serve the bot until the block ends, with endpoints.yml as `make run` reads it and the
+    tracker store `store` (tests/servers.py STORES: "sqlite" is `make run`'s), on the ports
+    `offset` after the bench's; yields facts about the start, its webhook and a memory
+    watch."""
     start = time.monotonic()
+    workdir.mkdir(parents=True, exist_ok=True)
     with serve_bot(
         workdir,
-        RASA_PORT,
-        ACTIONS_PORT,
-        endpoints=endpoints,
+        RASA_PORT + offset,
+        ACTIONS_PORT + offset,
+        endpoints=endpoints_text(workdir, ACTIONS_PORT + offset, store),
         env={"MODELS": str(model), **(env or {})},
     ) as process:
         watch = MemoryWatch(process.pid)
         watch.start()
-        replies = first_answer()
+        replies = first_answer(webhook(offset))
         facts = {
+            "webhook": webhook(offset),
             "start_to_first_answer_s": time.monotonic() - start,
             "first_reply": replies,
             "watch": watch,

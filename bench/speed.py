@@ -1,7 +1,11 @@
 """Latency and throughput through the REST webhook, with the action server, after a warm-up:
 one conversation in sequence (a knowledge turn, then a small-talk "hi" turn, alternately, so
 both see the same load), then many conversations at once, in three rounds of which the median
-is reported."""
+is reported; and one long conversation, to see whether a turn costs more as it grows.
+
+Several bots (one per tracker store) are measured side by side, turn by turn and round by
+round in alternation, so that a change in the machine's load weighs on each alike and their
+ratios are fair on a shared machine."""
 
 from __future__ import annotations
 
@@ -12,8 +16,6 @@ import uuid
 from typing import Dict, List, Optional
 
 import aiohttp
-
-from bench.serving import WEBHOOK
 
 # One conversation: knowledge questions and follow-ups, as a person might ask them.
 SCRIPT = [
@@ -44,11 +46,11 @@ def percentile(values: List[float], q: float) -> float:
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
-async def turn(session: aiohttp.ClientSession, sender: str, text: str) -> Optional[float]:
+async def turn(session: aiohttp.ClientSession, url: str, sender: str, text: str) -> Optional[float]:
     """Seconds one turn took, or None if it failed (HTTP error, timeout, empty reply)."""
     start = time.perf_counter()
     try:
-        async with session.post(WEBHOOK, json={"sender": sender, "message": text}) as r:
+        async with session.post(url, json={"sender": sender, "message": text}) as r:
             replies = await r.json()
             if r.status != 200 or not replies:
                 return None
@@ -71,47 +73,104 @@ def stats(seconds: List[Optional[float]], wall: Optional[float] = None) -> Dict:
     return out
 
 
-async def conversation(session, sender: str, turns: List[str]) -> List[Optional[float]]:
-    return [await turn(session, sender, text) for text in turns]
+async def conversation(session, url: str, sender: str, turns: List[str]):
+    return [await turn(session, url, sender, text) for text in turns]
 
 
-async def measure(conversations: int = 20, passes: int = 3) -> Dict:
+def new_id(kind: str) -> str:
+    return f"bench-{kind}-{uuid.uuid4().hex[:6]}"
+
+
+def in_turn(urls: Dict[str, str], number: int) -> List:
+    """The bots in alternation, each pass in the other order: none always goes first."""
+    items = list(urls.items())
+    return items if number % 2 == 0 else items[::-1]
+
+
+async def measure(urls: Dict[str, str], conversations: int = 20, passes: int = 5) -> Dict:
+    """Speed of each bot ({name: webhook}), measured in alternation."""
     async with aiohttp.ClientSession(timeout=TIMEOUT) as session:
-        await conversation(session, f"bench-warmup-{uuid.uuid4().hex[:6]}", SCRIPT)
-        await conversation(session, f"bench-warmup-{uuid.uuid4().hex[:6]}", [SMALL_TALK] * 4)
+        for url in urls.values():
+            await conversation(session, url, new_id("warmup"), SCRIPT)
+            await conversation(session, url, new_id("warmup"), [SMALL_TALK] * 4)
 
-        knowledge: List[Optional[float]] = []
-        small_talk: List[Optional[float]] = []
-        ask, chat = f"bench-seq-{uuid.uuid4().hex[:6]}", f"bench-hi-{uuid.uuid4().hex[:6]}"
-        for _ in range(passes):
+        knowledge = {name: [] for name in urls}
+        small_talk = {name: [] for name in urls}
+        walls = {name: 0.0 for name in urls}
+        ask = {name: new_id("seq") for name in urls}
+        chat = {name: new_id("hi") for name in urls}
+        for number in range(passes):
             for text in SCRIPT:
-                knowledge.append(await turn(session, ask, text))
-                small_talk.append(await turn(session, chat, SMALL_TALK))
+                for name, url in in_turn(urls, number):
+                    start = time.perf_counter()
+                    knowledge[name].append(await turn(session, url, ask[name], text))
+                    small_talk[name].append(await turn(session, url, chat[name], SMALL_TALK))
+                    walls[name] += time.perf_counter() - start
 
-        rounds = []
-        for _ in range(ROUNDS):
-            start = time.perf_counter()
-            results = await asyncio.gather(
-                *(
-                    conversation(session, f"bench-load-{i}-{uuid.uuid4().hex[:6]}", SCRIPT)
-                    for i in range(conversations)
+        rounds = {name: [] for name in urls}
+        for number in range(ROUNDS):
+            for name, url in in_turn(urls, number):
+                start = time.perf_counter()
+                results = await asyncio.gather(
+                    *(
+                        conversation(session, url, new_id(f"load-{i}"), SCRIPT)
+                        for i in range(conversations)
+                    )
                 )
-            )
-            wall = time.perf_counter() - start
-            rounds.append(stats([s for r in results for s in r], wall))
-    sequential, floor = stats(knowledge), stats(small_talk)
-    return {
-        "sequential": sequential,
-        "small_talk": floor,
-        "ratio_p50": sequential["p50_ms"] / floor["p50_ms"],
+                wall = time.perf_counter() - start
+                rounds[name].append(stats([s for r in results for s in r], wall))
+
+    out = {}
+    for name in urls:
+        sequential, floor = stats(knowledge[name]), stats(small_talk[name])
+        in_sequence = stats(knowledge[name] + small_talk[name], walls[name])["turns_per_s"]
         # The round with the median throughput: one short burst on a shared machine is noisy.
-        "concurrent": {
-            "conversations": conversations,
-            **sorted(rounds, key=lambda r: r["turns_per_s"])[len(rounds) // 2],
-        },
-        "rounds": rounds,
-    }
+        concurrent = sorted(rounds[name], key=lambda r: r["turns_per_s"])[len(rounds[name]) // 2]
+        out[name] = {
+            "sequential": sequential,
+            "small_talk": floor,
+            "ratio_p50": sequential["p50_ms"] / floor["p50_ms"],
+            "concurrent": {"conversations": conversations, **concurrent},
+            "sequential_turns_per_s": in_sequence,
+            "concurrent_over_sequential": concurrent["turns_per_s"] / in_sequence,
+            "rounds": rounds[name],
+        }
+    return out
 
 
-def run(conversations: int = 20) -> Dict:
-    return asyncio.run(measure(conversations))
+# Turns (1-based) compared in the long conversation: its start, after the greeting turns, and
+# its end. A messaging-app user keeps one conversation for good.
+EARLY, LATE = (3, 22), (281, 300)
+
+
+async def long_conversation(urls: Dict[str, str], turns: int = LATE[1]) -> Dict:
+    """One conversation of `turns` turns with each bot in turn, the script's questions and
+    follow-ups in a loop. Not in alternation: this compares a bot with itself, and a bot
+    whose turns grow slow (Rasa's own stores) would weigh on the next one's turn."""
+    seconds = {name: [] for name in urls}
+    async with aiohttp.ClientSession(timeout=TIMEOUT) as session:
+        for name, url in urls.items():
+            sender = new_id("long")
+            for number in range(turns):
+                text = SCRIPT[number % len(SCRIPT)]
+                seconds[name].append(await turn(session, url, sender, text))
+    out = {}
+    for name, times in seconds.items():
+        early = stats(times[EARLY[0] - 1 : EARLY[1]])
+        late = stats(times[LATE[0] - 1 : LATE[1]])
+        out[name] = {
+            "turns": turns,
+            "errors": len([s for s in times if s is None]),
+            "early": early,
+            "late": late,
+            "growth": late["p50_ms"] / early["p50_ms"],
+        }
+    return out
+
+
+def run(urls: Dict[str, str], conversations: int = 20) -> Dict:
+    return asyncio.run(measure(urls, conversations))
+
+
+def run_long(urls: Dict[str, str]) -> Dict:
+    return asyncio.run(long_conversation(urls))

@@ -1,5 +1,6 @@
-"""The Rasa server's tracker store: Rasa's SQLTrackerStore (endpoints.yml and
-endpoints.production.yml name this class), plus erasure and retention.
+"""The Rasa server's tracker store (endpoints.yml and endpoints.production.yml name this class):
+Rasa's SQLTrackerStore loading a session's recent part (serving/tracker_store.py), plus erasure
+and retention.
 
 Erasure. Rasa 3.6 has no way to delete a conversation (RasaHQ/rasa#10719), and an action
 cannot do it: after the action runs, Rasa saves the turn, and its `save` writes every event
@@ -20,12 +21,12 @@ import logging
 import threading
 from typing import Any, Callable, Optional
 
-from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from operations import store
 from operations.dialogue import FORGET_ACTION
+from serving.tracker_store import RecentSQLTrackerStore
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ class Daily:
         self._stopped.set()
 
 
-class ManagedSQLTrackerStore(SQLTrackerStore):
+class ManagedSQLTrackerStore(RecentSQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.retention_days = store.retention_days()  # an invalid value stops the server here
         super().__init__(*args, **kwargs)

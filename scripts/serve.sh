@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Serve the bot in the foreground: the action server, the Rasa server on the newest trained
-# model, and the demo page with the chat widget. Ctrl-C or SIGTERM stops them all; if any one
-# exits, the others are stopped too.
+# model, and the demo page with the chat widget. Ctrl-C, SIGTERM or the terminal closing
+# (SIGHUP) stops them all; if any one exits, the others are stopped too. Each is started to get
+# SIGTERM should this script itself die (`setpriv --pdeathsig`, util-linux).
 # `serve.sh rasa` or `serve.sh actions` serves only one of them (replicas run apart).
 # BOT_PROFILE=production: endpoints.production.yml (PostgreSQL, Redis; settings from the
 # environment); WIDGET_ORIGINS, REST_TOKEN and SOCKETIO_SESSION_SECRET are required.
@@ -16,12 +17,13 @@ export BOT_PROFILE=${BOT_PROFILE:-development}
 ENDPOINTS=${ENDPOINTS:-endpoints.yml}
 MODELS=${MODELS:-models}
 export WEB_PORT=${WEB_PORT:-8080} RASA_PORT
-export TF_CPP_MIN_LOG_LEVEL=3 PYTHONWARNINGS=ignore
+export TF_CPP_MIN_LOG_LEVEL=3
 # One TensorFlow thread per operation: DIET's small matrices gain nothing from more, and on a
 # few cores extra threads compete with the action server (`make bench`: more turns/s).
 export TF_INTRA_OP_PARALLELISM_THREADS=${TF_INTRA_OP_PARALLELISM_THREADS:-1}
 export TF_INTER_OP_PARALLELISM_THREADS=${TF_INTER_OP_PARALLELISM_THREADS:-1}
 mkdir -p var  # the development profile's SQLite conversations (endpoints.yml)
+source scripts/children.sh  # tied, pids, stop_children
 
 rasa_args=()
 if [ -n "${RASA_API_TOKEN:-}" ] || [ -n "${RASA_JWT_SECRET:-}" ]; then
@@ -52,30 +54,30 @@ if [ "$SERVE" != actions ]; then
   .venv/bin/python -m connectors.live_channels credentials.yml "$credentials" || exit 1
 fi
 
-pids=()
 stop() {
-  trap - INT TERM EXIT
-  [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null
-  wait
+  trap - HUP INT TERM EXIT
+  stop_children
   rm -f "$credentials"
 }
+trap 'stop; exit 129' HUP
 trap 'stop; exit 130' INT
 trap 'stop; exit 143' TERM
 trap stop EXIT
 
 if [ "$SERVE" != rasa ]; then
-  .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" &
+  ${tied[@]+"${tied[@]}"} .venv/bin/python -m serving run actions --actions actions --port "$ACTIONS_PORT" &
   pids+=($!)
   echo "Actions on http://localhost:$ACTIONS_PORT (/health)."
 fi
 if [ "$SERVE" != actions ]; then
-  .venv/bin/rasa run --model "$MODELS" --port "$RASA_PORT" --endpoints "$ENDPOINTS" \
+  # Through the project's entry point: it applies the Rasa patches (serving/rasa_patches.py).
+  ${tied[@]+"${tied[@]}"} .venv/bin/python -m serving run --model "$MODELS" --port "$RASA_PORT" --endpoints "$ENDPOINTS" \
     --credentials "$credentials" ${rasa_args[@]+"${rasa_args[@]}"} &
   pids+=($!)
   echo "Rasa on http://localhost:$RASA_PORT (REST: /webhooks/rest/webhook)."
 fi
 if [ "$SERVE" = both ]; then
-  .venv/bin/python web/server.py &
+  ${tied[@]+"${tied[@]}"} .venv/bin/python web/server.py &
   pids+=($!)
   echo "Web widget demo page: http://localhost:$WEB_PORT"
 fi

@@ -1,3 +1,4 @@
-"""Parts the Rasa server loads by module path (endpoints.yml, config.yml, credentials.yml)
-where Rasa's own need a fix for this product: an atomic Redis lock store, a fallback for
-custom actions, and the hot-path fixes the benchmark found (server_tuning)."""
+"""How Rasa is started and served for this product (docs/serving.md): the entry point
+(`python -m serving`), the Rasa patches it applies (rasa_patches, with server_tuning and
+action_fallback), the warnings it filters by module (known_warnings), and the parts Rasa loads
+by module path from config.yml and endpoints*.yml (crf_extractor, tracker_store, lock_store)."""

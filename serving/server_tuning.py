@@ -1,4 +1,5 @@
-"""Two fixes for the Rasa server's hot path, found by profiling a turn in `make bench`.
+"""Two fixes for the Rasa server's hot path, found by profiling a turn in `make bench`;
+serving/rasa_patches.py installs them when the project's entry point starts Rasa.
 
 1. Check custom-action responses against their JSON schema without re-checking the schema,
 and each event against its own type only.
@@ -8,31 +9,18 @@ profiled that meta-check at about 60 % of the Rasa server's CPU under load. This
 the check once and reuses one validator: the same responses pass and fail, with the same
 message.
 2. Take the loaded model's objects out of the garbage collector's reach (see below).
-
-Both are installed by `ServerTuning`, a pass-through pipeline step in `config.yml`: the
-pipeline is the one place where Rasa imports project code into every server (`rasa run`,
-`rasa shell`, replicas), whatever channels are enabled. So importing this module also
-installs the custom-action fallback (serving/action_fallback.py).
 """
 
 from __future__ import annotations
 
 import functools
 import gc
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, Text
 
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
-from rasa.engine.graph import ExecutionContext, GraphComponent
-from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.constants import DOCS_BASE_URL
-from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
-
-from serving import action_fallback
 
 
 @functools.lru_cache(maxsize=1)
@@ -95,38 +83,10 @@ def validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
     return True
 
 
-RemoteAction._validate_action_result = validate_action_result
-action_fallback.install()
-
-
-@functools.lru_cache(maxsize=1)
-def freeze_loaded_objects() -> None:
-    """Once, at the first message (the model is loaded by then): move every object alive to
-    the garbage collector's permanent generation. The loaded model leaves about 740,000
-    long-lived objects; a full collection walking them took 500 ms, during which every
-    conversation waits (measured on the bench machine under load)."""
+async def freeze_loaded_objects(app: Any = None, loop: Any = None) -> None:
+    """A Sanic `after_server_start` listener (the model is loaded before the server starts):
+    move every object alive to the garbage collector's permanent generation. The loaded model
+    leaves about 740,000 long-lived objects; a full collection walking them took 500 ms,
+    during which every conversation waits (measured on the bench machine under load)."""
     gc.collect()
     gc.freeze()
-
-
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
-class ServerTuning(GraphComponent):
-    """A pass-through pipeline step whose import installs the validator above and whose
-    first message freezes the loaded objects."""
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "ServerTuning":
-        return cls()
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        freeze_loaded_objects()
-        return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data

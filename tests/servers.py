@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Dict, Iterator, Optional
 
 import requests
+import yaml
 
 from rasa_cli import ENV, PROJECT, latest_model
 
@@ -61,6 +62,32 @@ def stop(process: subprocess.Popen, timeout: float = 60) -> None:
         pass
 
 
+# The tracker stores a server can be started with (the bench compares them in one run):
+# "sqlite" is endpoints.yml as committed (`make run`); "memory" the same store logic in memory;
+# "rasa-sqlite" and "rasa-memory" Rasa's own stores, as the project used them before.
+STORES = ("sqlite", "memory", "rasa-sqlite", "rasa-memory")
+
+
+def endpoints_text(workdir: Path, actions_port: int, store: str = "sqlite") -> str:
+    """endpoints.yml as `make run` reads it, with the action server on `actions_port` and the
+    conversations in `workdir/conversations.db` (or in memory: see STORES)."""
+    config = yaml.safe_load((PROJECT / "endpoints.yml").read_text())
+    config["action_endpoint"]["url"] = f"http://localhost:{actions_port}/webhook"
+    ours = dict(config["tracker_store"], db=str(workdir / "conversations.db"))
+    config["tracker_store"] = {
+        "sqlite": ours,
+        "memory": {
+            "type": "serving.tracker_store.RecentInMemoryTrackerStore",
+            "recent_turns": ours["recent_turns"],
+        },
+        "rasa-sqlite": {"type": "SQL", "dialect": "sqlite", "db": ours["db"]},
+        "rasa-memory": None,
+    }[store]
+    if config["tracker_store"] is None:
+        del config["tracker_store"]  # Rasa's default: its in-memory store
+    return yaml.safe_dump(config)
+
+
 @contextmanager
 def serve_bot(
     workdir: Path,
@@ -71,9 +98,10 @@ def serve_bot(
 ) -> Iterator[subprocess.Popen]:
     """Run scripts/serve.sh (what `make run` runs) until the block ends.
 
-    `endpoints` is the text of an endpoints.yml; by default only the action endpoint on
-    `actions_port`. The log is `workdir/serve.log`, printed when starting fails."""
-    endpoints = endpoints or f'action_endpoint:\n  url: "http://localhost:{actions_port}/webhook"\n'
+    `endpoints` is the text of an endpoints.yml; by default endpoints.yml as `make run` uses
+    it (endpoints_text). The log is `workdir/serve.log`, printed when starting fails."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    endpoints = endpoints or endpoints_text(workdir, actions_port)
     process = start_part(workdir, "serve", "both", rasa_port, actions_port, endpoints, env)
     try:
         yield process

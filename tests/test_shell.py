@@ -1,13 +1,18 @@
-"""`make shell` (scripts/shell.sh) driven in a pseudo-terminal as a person would use it: ask,
-read the answer, type /stop; the action server it started must be gone afterwards."""
+"""`make shell` (scripts/shell.sh) and `make run` (scripts/serve.sh) driven in a
+pseudo-terminal as a person would use them: ask, read the answer, then end it as people do
+(/stop, the terminal closing, SIGTERM). Whatever they started must be gone afterwards, and
+their ports free."""
 
+import os
+import signal
 import time
 
 import pexpect
+import psutil
 import pytest
 
 from rasa_cli import ENV, PROJECT, latest_model
-from servers import port, port_open
+from servers import endpoints_text, port, port_open
 
 pytestmark = pytest.mark.slow  # rasa shell with a trained model
 
@@ -61,3 +66,78 @@ def test_rasa_shell_answers_and_stops_with_its_action_server(tmp_path):
         time.sleep(0.5)
     assert not port_open(ACTIONS_PORT), "the action server outlived the shell"
     assert not port_open(RASA_PORT)
+
+
+def spawn(script, tmp_path, rasa_port, actions_port):
+    assert not port_open(rasa_port) and not port_open(actions_port), "test ports are taken"
+    env = {
+        **ENV,
+        "RASA_PORT": str(rasa_port),
+        "ACTIONS_PORT": str(actions_port),
+        "WEB_PORT": "0",
+        "ENDPOINTS": str(tmp_path / "endpoints.yml"),
+        "MODELS": str(latest_model()),
+        "TMPDIR": str(tmp_path),
+        "TERM": "xterm",
+    }
+    (tmp_path / "endpoints.yml").write_text(endpoints_text(tmp_path, actions_port))
+    child = pexpect.spawn(
+        str(PROJECT / "scripts" / script),
+        cwd=str(PROJECT),
+        env=env,
+        encoding="utf-8",
+        timeout=240,
+        dimensions=(50, 200),
+    )
+    child.logfile_read = open(tmp_path / f"{script}.log", "w")
+    return child
+
+
+def wait_for_ports(*numbers, timeout=240):
+    deadline = time.monotonic() + timeout
+    while not all(port_open(n) for n in numbers) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert all(port_open(n) for n in numbers), "the servers did not start"
+
+
+def assert_all_gone(processes, *ports, timeout=45):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        alive = [p for p in processes if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+        if not alive and not any(port_open(n) for n in ports):
+            return
+        time.sleep(0.5)
+    left = [" ".join(p.cmdline()[:4]) for p in alive if p.is_running()]
+    for p in alive:  # do not leave them to the next test
+        p.kill()
+    assert not left, f"left running: {left}"
+    assert not any(port_open(n) for n in ports), "a port is still taken"
+
+
+def hang_up(child):
+    """Close the terminal as a window closing does: the master side goes, nothing else."""
+    os.close(child.child_fd)
+    child.child_fd = -1
+
+
+@pytest.mark.parametrize(
+    "script, ending",
+    [("shell.sh", "hangup"), ("serve.sh", "hangup"), ("serve.sh", "sigterm")],
+)
+def test_nothing_is_left_behind_however_it_ends(tmp_path, script, ending):
+    rasa_port, actions_port = port(122), port(123)
+    child = spawn(script, tmp_path, rasa_port, actions_port)
+    try:
+        if script == "shell.sh":
+            child.expect("Bot loaded. Type a message")
+        wait_for_ports(rasa_port, actions_port)
+        started = psutil.Process(child.pid).children(recursive=True)
+        assert len(started) >= 2, [p.cmdline() for p in started]
+        if ending == "hangup":
+            hang_up(child)
+        else:
+            os.kill(child.pid, signal.SIGTERM)
+        assert_all_gone([psutil.Process(child.pid), *started], rasa_port, actions_port)
+    finally:
+        if child.child_fd != -1:
+            child.close(force=True)

@@ -1,0 +1,227 @@
+"""Tracker stores whose turn costs the same at turn 300 as at turn 3 (endpoints*.yml).
+
+Rasa 3.6 rebuilds a conversation's tracker from every event of its session on each message,
+and everything after works on that whole tracker: the rules' state of every past turn, the
+whole tracker sent to the action server, and, for the SQL store, a count of the session's
+events on every save (docs/serving.md, "Turns that cost the same"). Our rules look at the
+last turn only, and the actions at the slots and the latest message. So `retrieve` loads the
+session's last `recent_turns` turns, preceded by one SlotSet per slot holding the value it
+had before them: the slots, rules and follow-ups see what they saw before. Saving appends
+only the events added since the load, so every event is still stored, and
+`retrieve_full_tracker` (Rasa's HTTP API, exports) still returns them all.
+
+The SQLite store also runs in write-ahead-log mode with synchronous=NORMAL, as SQLite is
+deployed for many small writes: a commit is one append to the log, not a rewrite and two
+syncs; a crash of the server loses nothing committed (a power cut may lose the last commits).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+from typing import Any, Dict, Iterator, List, Optional, Text
+
+import sqlalchemy as sa
+import sqlalchemy.exc
+from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+logger = logging.getLogger(__name__)
+
+RECENT_TURNS = 10
+STORED = "_events_in_store"  # on a loaded tracker: how many of its events the store holds
+SESSION_START, RESTART, RESET_SLOTS, SLOT = "session_started", "restart", "reset_slots", "slot"
+SLOTS_CLEARED = (SESSION_START, RESTART, RESET_SLOTS)  # after these, slots start over
+
+
+def is_listen(event: Dict[Text, Any]) -> bool:
+    return event.get("event") == "action" and event.get("name") == ACTION_LISTEN_NAME
+
+
+def recent_part(events: List[Dict[Text, Any]], turns: int) -> List[Dict[Text, Any]]:
+    """The latest session's events from the `turns + 1`-th last action_listen on (each turn
+    ends with one, so this is the last `turns` turns and the one now starting), preceded by
+    the last SlotSet of each slot set before them. The SQL store's queries do the same."""
+    start, listens = 0, 0
+    for index in range(len(events) - 1, -1, -1):
+        event = events[index]
+        if event.get("event") == SESSION_START:
+            start = index
+            break
+        if is_listen(event):
+            listens += 1
+            if listens == turns + 1:
+                start = index
+                break
+    latest: Dict[Text, int] = {}
+    for index in range(start - 1, -1, -1):
+        event = events[index]
+        if event.get("event") in SLOTS_CLEARED:
+            break
+        if event.get("event") == SLOT:
+            latest.setdefault(event.get("name"), index)
+    return [events[i] for i in sorted(latest.values())] + events[start:]
+
+
+# `recent_part` in SQL, each step an index range of one conversation's rows (sender, type, id):
+# the session's start, the (turns + 1)-th last action_listen after it, the later of the two,
+# the last slot-clearing event before that, and the last SlotSet of each slot in between.
+RECENT_PART_SQL = sa.text(
+    f"""
+WITH session_start AS (
+  SELECT COALESCE(MAX(id), 0) AS id FROM events
+  WHERE sender_id = :sender AND type_name = '{SESSION_START}'
+), listen AS (
+  SELECT COALESCE((
+    SELECT events.id FROM events, session_start
+    WHERE sender_id = :sender AND type_name = 'action' AND action_name = :listen
+      AND events.id > session_start.id
+    ORDER BY events.id DESC LIMIT 1 OFFSET :skip
+  ), 0) AS id
+), part AS (
+  SELECT CASE WHEN listen.id > session_start.id THEN listen.id ELSE session_start.id END AS id
+  FROM session_start, listen
+), floor AS (
+  SELECT COALESCE(MAX(events.id), 0) AS id FROM events, part
+  WHERE sender_id = :sender AND type_name IN {tuple(SLOTS_CLEARED)} AND events.id < part.id
+), slots AS (
+  SELECT MAX(events.id) AS id FROM events, part, floor
+  WHERE sender_id = :sender AND type_name = '{SLOT}'
+    AND events.id >= floor.id AND events.id < part.id
+  GROUP BY action_name
+)
+SELECT data FROM events, part
+WHERE sender_id = :sender AND (events.id >= part.id OR events.id IN (SELECT id FROM slots))
+ORDER BY events.id
+"""
+)
+
+
+def loaded(tracker: DialogueStateTracker) -> DialogueStateTracker:
+    setattr(tracker, STORED, len(tracker.events))
+    return tracker
+
+
+def unsaved(tracker: DialogueStateTracker) -> Optional[Iterator]:
+    """The events added since the tracker was loaded or last saved (None: not loaded here)."""
+    stored = getattr(tracker, STORED, None)
+    if stored is None:
+        return None
+    return itertools.islice(tracker.events, stored, len(tracker.events))
+
+
+class RecentInMemoryTrackerStore(InMemoryTrackerStore):
+    """In memory (the bench's comparison, tests): each conversation a list of event dicts."""
+
+    def __init__(self, domain=None, event_broker=None, recent_turns: int = RECENT_TURNS, **kw):
+        super().__init__(domain, event_broker, **kw)
+        self.recent_turns = int(recent_turns)
+        self.events: Dict[Text, List[Dict[Text, Any]]] = {}
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await self.stream_events(tracker)
+        new = unsaved(tracker)
+        if new is None:  # a tracker Rasa built itself: it holds the whole conversation
+            self.events[tracker.sender_id] = [e.as_dict() for e in tracker.events]
+        else:
+            self.events.setdefault(tracker.sender_id, []).extend(e.as_dict() for e in new)
+        loaded(tracker)
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        events = self.events.get(sender_id)
+        if not events:
+            return None
+        part = recent_part(events, self.recent_turns)
+        return loaded(DialogueStateTracker.from_dict(sender_id, part, self.domain.slots))
+
+    async def retrieve_full_tracker(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        events = self.events.get(sender_id)
+        if not events:
+            return None
+        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+
+    async def keys(self):
+        return self.events.keys()
+
+
+class RecentSQLTrackerStore(SQLTrackerStore):
+    """Rasa's SQL store (same table, same rows), loading the recent part of a session."""
+
+    def __init__(self, *args: Any, recent_turns: int = RECENT_TURNS, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.recent_turns = int(recent_turns)
+        if self.engine.dialect.name == "sqlite":
+            # SQLAlchemy 1.4 opens a new SQLite connection for every session (NullPool): keep
+            # them open instead, each set up once (the store runs on the server's one thread).
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = sa.create_engine(
+                url,
+                poolclass=sa.pool.QueuePool,
+                connect_args={"check_same_thread": False},
+            )
+            sa.event.listen(self.engine, "connect", tune_sqlite)
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        # The queries below find a session's start, its last turns and its slots by type.
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(
+                    sa.text(
+                        "CREATE INDEX IF NOT EXISTS ix_events_sender_type_id"
+                        " ON events (sender_id, type_name, id)"
+                    )
+                )
+        except sa.exc.DBAPIError as error:  # replicas starting at once: one of them made it
+            logger.warning("Could not create the events index: %s", error)
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        # Straight on a pooled connection: an ORM session costs more than the query.
+        with self.engine.connect() as connection:
+            rows = self.recent_rows(connection, sender_id)
+        if not rows:
+            return None
+        events = [json.loads(row.data) for row in rows]
+        return loaded(DialogueStateTracker.from_dict(sender_id, events, self.domain.slots))
+
+    def recent_rows(self, connection: Any, sender_id: Text) -> List[Any]:
+        """The events' JSON of `recent_part`, in one statement (SQLite and PostgreSQL)."""
+        parameters = {"sender": sender_id, "skip": self.recent_turns, "listen": ACTION_LISTEN_NAME}
+        return connection.execute(RECENT_PART_SQL, parameters).all()
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Rasa's rows for the events added since the load, in one INSERT (Rasa's own save
+        for a tracker it built itself: it counts what the session already holds)."""
+        new = unsaved(tracker)
+        if new is None:
+            await super().save(tracker)
+        else:
+            await self.stream_events(tracker)
+            rows = [row(tracker.sender_id, event) for event in new]
+            if rows:
+                with self.engine.begin() as connection:
+                    connection.execute(self.SQLEvent.__table__.insert(), rows)
+        loaded(tracker)
+
+
+def row(sender_id: Text, event: Any) -> Dict[Text, Any]:
+    """An event as Rasa's SQLTrackerStore.save stores it."""
+    data = event.as_dict()
+    return {
+        "sender_id": sender_id,
+        "type_name": event.type_name,
+        "timestamp": data.get("timestamp"),
+        "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+        "action_name": data.get("name"),
+        "data": json.dumps(data),
+    }
+
+
+def tune_sqlite(connection: Any, record: Any) -> None:
+    """On each new SQLite connection: write-ahead log, one sync per checkpoint."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
