@@ -367,7 +367,9 @@ def answer_topic(
             # A term of the article asked about for a topic the article does not give it:
             # "what are the symptoms of Ehlers-Danlos syndrome", "how is a cone biopsy done".
             about = sorted(named_terms)[0]
-            return Understanding(condition.name, topic, reason="term_topic", about=about)
+            return Understanding(
+                condition.name, topic, reason="term_topic", about=about, urgent=urgent
+            )
         passages = narrow_to_terms(condition, pool, lemmas, ignore)
         specific = passages != pool
         if not specific and topic == "what_is":

@@ -143,6 +143,14 @@ def test_urgent_advice_for_a_danger_sign_in_pregnancy(about, store, nlp):
     assert reply.messages[0]["text"] == URGENT
 
 
+def test_a_danger_sign_naming_a_term_of_the_article_still_gets_the_urgent_advice(store, nlp):
+    # The term (the stitch) is not in the article's warning signs, so no article text
+    # answers it; the urgent advice must come all the same.
+    text = "my sister has a cerclage, she is 21 weeks and fluid is leaking from her now"
+    reply = answer(store, Question("report_emergency", text, words(nlp, text)))
+    assert reply.messages[0]["text"] == URGENT
+
+
 @pytest.mark.parametrize(
     "text", ["and for a weak cervix?", "same question for cervical insufficiency",
              "and for cervical insufficiency, same question"],
