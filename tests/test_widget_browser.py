@@ -160,7 +160,13 @@ def test_a_conversation_in_the_web_widget(page):
     assert [m for m in page.console if "Content Security Policy" in m] == []
 
 
+SETTLED = "() => document.getAnimations().every(a => a.playState !== 'running')"
+
+
 def run_axe(page, options):
+    # A message still fading in has a colour between the page's and its own: axe would
+    # measure that passing blend (as CI once did), not what a person reads.
+    page.wait_for_function(SETTLED, timeout=WAIT)
     if not page.evaluate("() => !!window.axe"):
         # Runtime evaluation, not a <script>: the page's policy allows no inline script.
         page.evaluate(AXE.read_text() + "\n;0")
