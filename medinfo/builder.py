@@ -243,6 +243,7 @@ def build_knowledge(
         "framing_words": [],
         "article_terms": [],
         "other_subject_words": [],
+        "plain_words": [],
         "conditions": [build_condition(path, rules, nlp) for path in articles],
     }
     # Known only now: build_condition has checked that every meta file is there.
@@ -259,6 +260,7 @@ def build_knowledge(
     knowledge["framing_words"] = sorted(lexicon.framing_words(asked))
     knowledge["article_terms"] = sorted(lexicon.article_terms(knowledge["conditions"]))
     knowledge["other_subject_words"] = sorted(subjects - set(rules.not_subjects))
+    knowledge["plain_words"] = sorted(lexicon.plain_words(vocabulary, everyday))
     validate_knowledge(knowledge, str(sources))
     return knowledge
 

@@ -58,7 +58,12 @@ def load_pipeline() -> Language:
 def words(nlp: Language, text: str) -> List[Tuple[str, str]]:
     """(word, lemma) pairs of the words in `text`, lower case: the lookup tables are keyed
     lower case, so "Stitches" must be looked up as "stitches"."""
-    return [(t.text, t.lemma_) for t in nlp(text.lower()) if t.is_alpha]
+    return [(t.text, LEMMA_SLIPS.get(t.text, t.lemma_)) for t in nlp(text.lower()) if t.is_alpha]
+
+
+# Where the lookup table's lemma is another word: "number" is not the comparative of "numb"
+# ("give me the number" is no question about being numbed for the stitch).
+LEMMA_SLIPS = {"number": "number"}
 
 
 @functools.lru_cache(maxsize=1)

@@ -14,6 +14,8 @@ action server reads nothing but knowledge/knowledge.json.
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -23,8 +25,8 @@ import yaml
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 
-from medinfo.language import common_words, words
-from medinfo.terminology import condition_names, drug_names, procedure_names
+from medinfo.language import COMMON_WORD_LOG_PROB, common_words, words
+from medinfo.terminology import condition_names, drug_names, medical_name_words, procedure_names
 
 TRAINING_DATA = Path(__file__).resolve().parent.parent / "data" / "nlu"
 MARKED_ENTITY = re.compile(r"\[[^\]]+\]\([^)]+\)")  # "[endometriosis](condition)"
@@ -32,6 +34,13 @@ MARKED_ENTITY = re.compile(r"\[[^\]]+\]\([^)]+\)")  # "[endometriosis](condition
 # ("back" in "lower back pain", "neck of the womb"), not another subject.
 FRAMING_LINES = 5
 TERMINOLOGY_HALF = 0  # the half the bot learns from; `make bench` asks about the other
+# A word rarer than everyday English but more frequent than this (log10 probability) is plain
+# English unless medical; rarer words than this may name anything ("mittelschmerz", "tvus").
+PLAIN_WORD_LOG_PROB = -16.0
+MEDICAL_SHAPE = re.compile(
+    r"(?:itis|osis|oses|a?emia|omas?|pathy|algia|ectomy|otomy|ostomy|scopy|plasty|cele"
+    r"|rrh?o?ea|uria|trophy|plasia|megaly|penia|cytosis|iasis)$"
+)
 
 
 def asked_word_lines(nlp: Language, folder: Path = TRAINING_DATA) -> Counter:
@@ -75,6 +84,30 @@ def article_terms(conditions: Iterable[dict], max_passages: int = 3) -> FrozenSe
 
 def everyday_words(asked: Counter) -> FrozenSet[str]:
     return common_words() | frozenset(asked)
+
+
+def plain_words(vocabulary: FrozenSet[str], everyday: FrozenSet[str]) -> FrozenSet[str]:
+    """Plain English below everyday frequency ("shrugged", "unclear", "stratification"), less
+    every word of a medical name of the terminologies (half TERMINOLOGY_HALF), the drug names
+    and words shaped like a medical term ("-itis", "-ectomy")."""
+    medical = set(medical_name_words(TERMINOLOGY_HALF)) | set(drug_names(TERMINOLOGY_HALF))
+    medical |= {w for n in procedure_names(TERMINOLOGY_HALF) for w in n.split()}
+    medical |= vocabulary | everyday
+    return frozenset(
+        w
+        for w in english_words(PLAIN_WORD_LOG_PROB, COMMON_WORD_LOG_PROB)
+        if w.islower() and w not in medical and not MEDICAL_SHAPE.search(w)
+    )
+
+
+def english_words(min_log_prob: float, below: float) -> FrozenSet[str]:
+    """Words of spacy-lookups-data's English word probabilities in [min_log_prob, below)."""
+    import spacy_lookups_data
+
+    path = Path(spacy_lookups_data.__file__).parent / "data" / "en_lexeme_prob.json.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        probs = json.load(handle)
+    return frozenset(w for w, p in probs.items() if min_log_prob <= p < below and w.isalpha())
 
 
 def subject_candidates() -> Iterable[str]:

@@ -21,6 +21,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 STORY_WORDS_PER_UNKNOWN = 5
 MIN_SHARED_PREFIX = 5  # "miscarried" ~ "miscarriage", "ultrasound" ~ "ultrasonography"
 TYPO_CUTOFF = 0.8
+MIN_TYPO_LENGTH = 5
 
 
 def _shares_prefix(word: str, vocabulary: Iterable[str]) -> bool:
@@ -49,15 +50,35 @@ def unknown_words(
 
 
 def is_typo_of_known(word: str, vocabulary: FrozenSet[str], common: FrozenSet[str]) -> bool:
-    """A typo of an article or question word ("insuficiency"), or a near spelling of an
-    everyday word that keeps its start and length ("beacuse"). Not any close everyday word:
-    "glanders" is not "leaders", nor "measles" "meals"."""
-    if difflib.get_close_matches(word, _typo_pool(vocabulary), n=1, cutoff=TYPO_CUTOFF):
+    """A typo of an article or question word ("insuficiency") that keeps its first letter, or
+    one slip (a letter added, dropped, changed or two swapped) in an everyday word that keeps
+    its first two ("beacuse"). Short words are left alone: "gout" is not "out", and
+    "diabetes" is not "dilates", nor "glanders" "leaders", nor "measles" "meals"."""
+    if len(word) < MIN_TYPO_LENGTH:
+        return False
+    if any(
+        w[0] == word[0]
+        for w in difflib.get_close_matches(word, _typo_pool(vocabulary), n=3, cutoff=TYPO_CUTOFF)
+    ):
         return True
     return any(
-        w[:2] == word[:2] and abs(len(w) - len(word)) <= 1
+        w[:2] == word[:2] and one_slip(w, word)
         for w in difflib.get_close_matches(word, _typo_pool(common), n=3, cutoff=TYPO_CUTOFF)
     )
+
+
+def one_slip(a: str, b: str) -> bool:
+    """Are `a` and `b` one edit apart: a letter added, dropped or changed, or two swapped?"""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return a == b
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        swapped = a[i + 1 : i + 2] == b[i : i + 1] and a[i : i + 1] == b[i + 1 : i + 2]
+        return a[i + 1 :] == b[i + 1 :] or (swapped and a[i + 2 :] == b[i + 2 :])
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return longer[i + 1 :] == shorter[i:]
 
 
 @functools.lru_cache(maxsize=4)

@@ -144,6 +144,11 @@ class KnowledgeStore:
         """Everyday words that name another health subject ("cold", "knee")."""
         return frozenset(self.knowledge.get("other_subject_words", ()))
 
+    @functools.cached_property
+    def plain_words(self) -> FrozenSet[str]:
+        """Plain English rarer than everyday ("shrugged", "unclear"), none of it medical."""
+        return frozenset(self.knowledge.get("plain_words", ()))
+
     def find(self, name: Optional[str]) -> Optional[Condition]:
         """The condition called `name` or one of its aliases, forgiving small typos. Part of
         one condition's name ("incompetent": the classifier marked one word of "incompetent

@@ -61,12 +61,21 @@ def condition_names(half: int) -> List[str]:
     return sorted(names)
 
 
+def medical_name_words(half: int) -> List[str]:
+    """Every word of every ICD-10-CM description of half the categories ("thyroid" of
+    "disorder of thyroid, unspecified"): words a rarer-than-everyday word may be medical by."""
+    categories = dict(_icd_categories())
+    descriptions = [d for c in _half(list(categories), half) for d in categories[c]]
+    return sorted({w for d in descriptions for w in re.findall(r"[a-z]+", d)})
+
+
 def procedure_names(half: int) -> List[str]:
     """Procedure words of ICD-10-CM's descriptions ("colostomy", "arthroplasty")."""
     words = {w for _, ds in _icd_categories() for d in ds for w in PROCEDURE_WORD.findall(d)}
     return _half([w for w in words if w.split()[0] not in ("of", "and", "or")], half)
 
 
+@functools.lru_cache(maxsize=2)
 def drug_names(half: int) -> List[str]:
     """One-word generic and brand names of the drug dictionary."""
     import drug_named_entity_recognition as drugs

@@ -45,6 +45,7 @@ FACT_TOPIC_WORDS = {
     "trimester", "month", "remove", "removal", "out", "take", "sleep", "asleep", "numb",
 }  # fmt: skip
 EMERGENCY_INTENT = "report_emergency"
+STORY_LENGTH = 8  # content words: a message this long tells a story around its question
 MAX_TERM_PASSAGES = 3  # a word in at most this many passages names something specific
 
 # "what about X?", "and for X?", "same question for X", "X, same question": the topic stays,
@@ -74,6 +75,11 @@ ASKED_OBJECT = [
         r" (?P<x>.+)"
     ),  # fmt: skip
     re.compile(r"\b(?:does|do|can|will|would|is) (?P<x>.+?) (?:help|helps|work|cure|treat)\b"),
+    # "do fibroids make the cervix open early?", "could chlamydia have damaged my cervix?"
+    re.compile(
+        r"\b(?:does|do|did|can|could|will|would|might|may) (?P<x>(?:(?!\bbe\b).)+?) (?:have )?"
+        r"(?:make|made|cause|caused|raise|increase|weaken|weakened|damage|damaged|lead to)\b"
+    ),
     re.compile(r"\bwhat (?:causes|caused|brings on|triggers) (?P<x>.+)"),
     re.compile(
         r"\bhow (?:is|are|do you|do they|do doctors) (?P<x>.+?) (?:diagnosed|treated|cured"
@@ -84,13 +90,28 @@ ASKED_OBJECT = [
         r"|go away|start|show up)\b"
     ),
     re.compile(r"\b(?:people|you|i|someone|women|men|kids|children) get (?P<x>.+)"),
+    re.compile(
+        r"\b(?:likely|chance|chances|risk) (?:to|of) (?:get|getting|develop|developing) (?P<x>.+)"
+    ),
+    # A search box's "vitiligo treatment", "gout symptoms".
+    re.compile(
+        r"^(?P<x>(?:\w+ ){0,3}\w+) (?:treatments?|symptoms?|signs?|causes?|cures?|diagnosis"
+        r"|risk factors?)$"
+    ),
     re.compile(r"\b(?:test|tests|medicine|medication|drugs?) for (?P<x>.+)"),
+    re.compile(r"\b(?:give|gives|giving|gave) (?:you|me|her|him|them|someone|people) (?P<x>.+)"),
     re.compile(r"^(?:what is|whats|what are|what does|define) (?P<x>(?:\w+ ?){1,4}?)(?: mean)?$"),
 ]
+# What a question asks the condition leads to: "does a weak cervix cause autism?". Asked of
+# the condition by name, so it counts even when the condition is named.
+CONSEQUENCE = re.compile(
+    r"\b(?:does|do|can|could|will|would|might|may) .+? (?:cause|lead to|result in|give you)"
+    r" (?P<x>.+)"
+)
 DETERMINERS = {"the", "a", "an", "my", "your", "her", "his", "their", "our", "any", "some"}
 # Where the asked object ends: "causes it or nah", "risk of recurrence with multiple losses".
 OBJECT_END = re.compile(
-    r" (?:or|and|with|during|when|if|because|after|before|at|while|for|from|so|but) "
+    r" (?:or|and|with|during|when|if|because|after|before|at|while|for|from|so|but|to) "
 )
 PRONOUNS = {
     "it", "that", "this", "them", "those", "these", "one", "the", "a", "an", "same", "they",
@@ -194,10 +215,16 @@ def question_lemmas(store: KnowledgeStore, question: Question) -> Set[str]:
     """The question's words and lemmas, people's words mapped to the article's ("scan" ->
     "ultrasonography", "d and c" -> "curettage")."""
     synonyms = store.question_synonyms
-    found = {synonyms.get(w, w) for pair in question.words for w in pair}
     padded = f" {normalise(question.text or '')} "
-    for condition in store.conditions:
-        found |= {w for p, w in condition.term_phrases.items() if f" {p} " in padded}
+    phrases = {
+        p: w for c in store.conditions for p, w in c.term_phrases.items() if f" {p} " in padded
+    }
+    # A phrase's own words are not asked of ("door" and "uterus" in "door of the uterus").
+    spent = {w for p in phrases for w in p.split()} - set(phrases.values())
+    found = {synonyms.get(w, w) for pair in question.words for w in pair if pair[0] not in spent}
+    found |= set(phrases.values())
+    # An aspect of more than one word ("side effects") is asked as a phrase.
+    found |= {a for g in store.aspects.values() for a in g if " " in a and f" {a} " in padded}
     return found
 
 
@@ -217,12 +244,22 @@ def about_the_condition(store: KnowledgeStore, question: Question) -> bool:
     own = {n.split()[-1] for c in store.conditions for n in c.names}
     own |= {w for g in store.fact_questions.values() for group in g for w in group}
     own -= FACT_TOPIC_WORDS
-    return bool(own & {w for pair in question.words for w in pair})
+    return bool(own & said_words(store, question))
+
+
+def said_words(store: KnowledgeStore, question: Question) -> Set[str]:
+    """The question's words and lemmas, and the article words its term phrases stand for."""
+    padded = f" {normalise(question.text or '')} "
+    said = {w for pair in question.words for w in pair}
+    return said | {
+        w for c in store.conditions for p, w in c.term_phrases.items() if f" {p} " in padded
+    }
 
 
 def head_word_condition(store: KnowledgeStore, question: Question) -> Optional[Condition]:
-    """The condition one of whose names ends in a word of the question ("cervix")."""
-    said = {w for pair in question.words for w in pair}
+    """The condition one of whose names ends in a word of the question ("cervix", or a lay
+    phrase for it: "the neck of the womb")."""
+    said = said_words(store, question)
     for condition in store.conditions:
         if said & {n.split()[-1] for n in condition.names}:
             return condition
@@ -236,10 +273,19 @@ def named_condition(store: KnowledgeStore, question: Question) -> Optional[Condi
 
 def other_subject_words(store: KnowledgeStore, question: Question) -> List[str]:
     """The words naming something the article does not cover: rare words, and everyday words
-    that name another health subject ("cold", "knee"), less the article's term phrases."""
+    that name another health subject ("cold", "knee"), less the article's term phrases and
+    plain English in a story around the question ("my dr basically just shrugged");
+    the thing a question asks about is checked apart (asked_object_words)."""
     terms = term_phrase_words(store, question.text or "")
     pairs = [(s, lemma) for s, lemma in question.words if s not in terms]
     foreign = unknown_words(pairs, store.vocabulary, store.everyday_words)
+    content = [s for s, _ in question.words if len(s) >= 3 and s not in STOP_WORDS]
+    if (
+        len(content) >= STORY_LENGTH
+        or named_condition(store, question)
+        or head_word_condition(store, question)
+    ):
+        foreign = [w for w in foreign if w not in store.plain_words]
     foreign += [
         s
         for s, lemma in pairs
@@ -249,15 +295,18 @@ def other_subject_words(store: KnowledgeStore, question: Question) -> List[str]:
     return foreign
 
 
-def asked_object_words(store: KnowledgeStore, question: Question) -> List[str]:
+def asked_object_words(
+    store: KnowledgeStore, question: Question, patterns: Sequence[re.Pattern] = ASKED_OBJECT
+) -> List[str]:
     """Words of the thing the question asks about (ASKED_OBJECT) that are not the article's:
     not its vocabulary, question words, pregnancy words or the words the training questions
     often use for what the article covers ("back", "early")."""
-    text = normalise(question.text or "")
+    # Sentence by sentence: "...lead to delivery? Please give the week range" asks no range.
+    sentences = [normalise(s) for s in re.split(r"[?.!]+", question.text or "")]
     lemma_of = dict(question.words)
     known = store.vocabulary | store.framing_words | PREGNANCY_WORDS
     found: List[str] = []
-    for pattern in ASKED_OBJECT:
+    for pattern, text in ((p, t) for p in patterns for t in sentences):
         for match in pattern.finditer(text):
             x = OBJECT_END.split(match.group("x"), maxsplit=1)[0]
             head = [w for w in x.split() if w not in DETERMINERS]
@@ -272,6 +321,12 @@ def asked_object_words(store: KnowledgeStore, question: Question) -> List[str]:
                 and not ({w, lemma_of.get(w, w)} & known) and w not in found
             ]  # fmt: skip
     return found
+
+
+def consequence_words(store: KnowledgeStore, question: Question) -> List[str]:
+    """The words of what a question asks the condition leads to (CONSEQUENCE) that are not
+    the article's: "autism" in "does a weak cervix cause autism?"."""
+    return asked_object_words(store, question, [CONSEQUENCE])
 
 
 def resolve_subject(store: KnowledgeStore, question: Question) -> Tuple[Optional[Condition], str]:
@@ -289,8 +344,9 @@ def resolve_subject(store: KnowledgeStore, question: Question) -> Tuple[Optional
     foreign = other_subject_words(store, question)
     if foreign and off_topic(question.words, foreign, bool(known)):
         return None, " ".join(foreign)
-    asked = asked_object_words(store, question)
-    if asked and not known:
+    asked = asked_object_words(store, question) if not known else []
+    asked = asked or consequence_words(store, question)
+    if asked:
         return None, " ".join(asked)
     if known:
         return known, ""

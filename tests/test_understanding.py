@@ -175,3 +175,44 @@ def test_a_term_asked_for_a_topic_the_article_does_not_give_it_is_not_found(abou
 def test_a_term_asked_as_a_cause_is_answered_from_the_risk_factors(about):
     found = about("ask_causes", "can EDS cause it?")
     assert found.answered and any("Ehlers-Danlos" in t for t in texts(found.passages))
+
+
+# Words people use around a question, and the cervix in lay words (issue 13, item 6).
+@pytest.mark.parametrize(
+    "intent, text, section_word",
+    [
+        ("ask_causes", "why would the neck of the womb go soft and open too soon?",
+         "not well understood"),
+        ("ask_timing", "at what stage does the mouth of the womb usually start opening with this?",
+         "2nd trimester"),
+        ("ask_risk_factors", "the midwife said my cervix is on the long side, am I at risk?",
+         "increase the risk"),
+        ("ask_causes", "honestly my gp just shrugged and mumbled something, so why does a cervix"
+         " weaken like this in the first place?", "not well understood"),
+        ("ask_recurrence", "will it happen again next time, what number are we talking?", "recur"),
+    ],
+)  # fmt: skip
+def test_lay_names_and_plain_story_words_do_not_make_another_subject(
+    about, intent, text, section_word
+):
+    found = about(intent, text)
+    assert found.answered and found.subject == "cervical insufficiency", found
+    assert section_word in " ".join(texts(found.passages)).lower(), texts(found.passages)
+
+
+@pytest.mark.parametrize(
+    "intent, text",
+    [
+        ("ask_recurrence", "does gout tend to flare up again?"),  # "gout" is not "out"
+        ("ask_risk_factors", "who tends to develop diabetes?"),  # nor "diabetes" "dilates"
+        ("ask_causes", "can polyps make the cervix open early?"),  # what is asked about
+        ("ask_causes", "does a weak cervix cause autism?"),
+        ("ask_treatment", "can progesterone give you migraines?"),
+        ("ask_treatment", "is it ok to have sex with a cerclage in?"),  # the article is silent
+        ("ask_treatment", "what are the side effects of the stitch?"),
+        ("ask_treatment", "vitiligo treatment"),
+    ],
+)
+def test_rare_subjects_and_unanswered_aspects_stay_not_found(about, intent, text):
+    found = about(intent, text)
+    assert not found.answered, found
