@@ -86,7 +86,7 @@ class ManagedSQLTrackerStore(RecentSQLTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         if asked_to_forget(tracker):
-            self.forget(tracker.sender_id)
+            await self.in_writer(self.forget, tracker.sender_id)  # after any pending write
             return
         await super().save(tracker)
 

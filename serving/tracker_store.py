@@ -13,19 +13,29 @@ only the events added since the load, so every event is still stored, and
 The SQLite store also runs in write-ahead-log mode with synchronous=NORMAL, as SQLite is
 deployed for many small writes: a commit is one append to the log, not a rewrite and two
 syncs; a crash of the server loses nothing committed (a power cut may lose the last commits).
+
+Rasa serves every conversation on one asyncio loop, so the SQL store's writes (the INSERT and
+its commit, the erasure's DELETE) run on one writer thread of the store while the loop goes on
+with other conversations' turns: the database and the disk no longer stall them all. One
+thread, as SQLite takes one writer at a time. The turn still waits for its own commit (a reply
+is sent only once its turn is stored). The loads stay on the loop: in a thread they measured
+no better (docs/serving.md).
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Dict, Iterator, List, Optional, Text
 
 import sqlalchemy as sa
 import sqlalchemy.exc
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
@@ -153,9 +163,10 @@ class RecentSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, recent_turns: int = RECENT_TURNS, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.recent_turns = int(recent_turns)
+        self.writer = ThreadPoolExecutor(1, thread_name_prefix="tracker-store-writer")
         if self.engine.dialect.name == "sqlite":
             # SQLAlchemy 1.4 opens a new SQLite connection for every session (NullPool): keep
-            # them open instead, each set up once (the store runs on the server's one thread).
+            # them open instead, each set up once (used by the loop's thread and the writer's).
             url = self.engine.url
             self.engine.dispose()
             self.engine = sa.create_engine(
@@ -176,6 +187,21 @@ class RecentSQLTrackerStore(SQLTrackerStore):
                 )
         except sa.exc.DBAPIError as error:  # replicas starting at once: one of them made it
             logger.warning("Could not create the events index: %s", error)
+
+    async def create_tracker(
+        self, sender_id: Text, append_action_listen: bool = True
+    ) -> DialogueStateTracker:
+        """Rasa's, with the new tracker marked as holding nothing stored: `save` appends its
+        events instead of Rasa's save counting the session's rows in an ORM session."""
+        tracker = loaded(self.init_tracker(sender_id))
+        if append_action_listen:
+            tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+        await self.save(tracker)
+        return tracker
+
+    async def in_writer(self, function: Any, *args: Any) -> Any:
+        """`function(*args)` on the store's writer thread (see the module's docstring)."""
+        return await asyncio.get_running_loop().run_in_executor(self.writer, function, *args)
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         # Straight on a pooled connection: an ORM session costs more than the query.
@@ -201,9 +227,12 @@ class RecentSQLTrackerStore(SQLTrackerStore):
             await self.stream_events(tracker)
             rows = [row(tracker.sender_id, event) for event in new]
             if rows:
-                with self.engine.begin() as connection:
-                    connection.execute(self.SQLEvent.__table__.insert(), rows)
+                await self.in_writer(self.insert, rows)
         loaded(tracker)
+
+    def insert(self, rows: List[Dict[Text, Any]]) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(self.SQLEvent.__table__.insert(), rows)
 
 
 def row(sender_id: Text, event: Any) -> Dict[Text, Any]:
