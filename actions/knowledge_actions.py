@@ -45,6 +45,8 @@ def question_from(tracker: Tracker) -> Question:
         ],
         remembered=tracker.get_slot("condition"),
         topic_before=tracker.get_slot("topic"),
+        # "condition: label" of the last answer (operations/dialogue.py SECTION_SLOT).
+        fact_before=str(tracker.get_slot("answered_section") or "").partition(": ")[2] or None,
         topic_hint=next(
             (
                 r["name"]

@@ -50,10 +50,13 @@ MAX_TERM_PASSAGES = 3  # a word in at most this many passages names something sp
 
 # "what about X?", "and for X?", "same question for X", "X, same question": the topic stays,
 # the subject may change.
+LEAD = r"(?:and|so|ok|okay|but|then|wait|hmm|oh|right|well|um)"  # words before "what about"
+TAIL = r"(?:tho|though|then|please|pls|instead|too|now)"  # and after its X
 WHAT_ABOUT = [
     re.compile(
-        r"^\W*(?:(?:and|so|ok|okay|but|then)\W+)?(?:(?:what|how)\s+about|what\s+of|and\s+for"
-        r"|(?:the\s+)?same(?:\s+question|\s+thing)?\s+(?:for|about|with))\s+(?P<x>[^,;?.!]+?)\W*$",
+        rf"^\W*(?:{LEAD}\W+)*(?:(?:what|how)\s+about|what\s+of|and\s+for"
+        r"|(?:the\s+)?same(?:\s+question|\s+thing)?\s+(?:for|about|with))\s+(?P<x>[^,;?.!]+?)"
+        rf"(?:\W+{TAIL})?\W*$",
         re.I,
     ),
     re.compile(
@@ -113,6 +116,7 @@ DETERMINERS = {"the", "a", "an", "my", "your", "her", "his", "their", "our", "an
 OBJECT_END = re.compile(
     r" (?:or|and|with|during|when|if|because|after|before|at|while|for|from|so|but|to) "
 )
+FACT_PRONOUNS = {"it", "that", "this", "they", "them", "those", "these"}
 PRONOUNS = {
     "it", "that", "this", "them", "those", "these", "one", "the", "a", "an", "same", "they",
     "she", "he", "her", "my", "your", "its",
@@ -138,6 +142,9 @@ class Question:
     # The best topic intent in the NLU's ranking: when the message is out_of_scope ("symptoms
     # of preeclampsia?"), it is still the topic a following "what about X?" asks.
     topic_hint: Optional[str] = None
+    # The named fact the previous answer gave ("cerclage"): "is it taken out before the
+    # birth?" then asks about the stitch.
+    fact_before: Optional[str] = None
 
 
 @dataclass
@@ -208,7 +215,20 @@ def understand(store: KnowledgeStore, question: Question) -> Understanding:
         # Urgent advice only: article text only for a message about the condition itself.
         return Understanding(subject.name, topic, reason="urgent_only", urgent=True)
     named = bool(named_condition(store, question) or head_word_condition(store, question))
+    if not named and topic != "recurrence" and not asked_fact(store, subject, text_lemmas):
+        text_lemmas |= fact_of_pronoun(store, question)
     return answer_topic(store, subject, topic, text_lemmas, urgent, named)
+
+
+def fact_of_pronoun(store: KnowledgeStore, question: Question) -> Set[str]:
+    """The words of the fact the previous answer gave, when the question says "it" or "that"
+    of it: after the stitch passage, "does it stay in for the birth?" asks about the stitch
+    ("could she get it again?" asks about the condition: recurrence is its own topic)."""
+    fact = (question.fact_before or "").replace(" ", "_")
+    said = {s for s, _ in question.words}
+    if fact not in store.fact_questions or fact in FACT_TOPICS or not said & FACT_PRONOUNS:
+        return set()
+    return set(store.fact_questions[fact][0])
 
 
 def question_lemmas(store: KnowledgeStore, question: Question) -> Set[str]:
@@ -282,8 +302,8 @@ def other_subject_words(store: KnowledgeStore, question: Question) -> List[str]:
     content = [s for s, _ in question.words if len(s) >= 3 and s not in STOP_WORDS]
     if (
         len(content) >= STORY_LENGTH
-        or named_condition(store, question)
         or head_word_condition(store, question)
+        or about_the_condition(store, question)
     ):
         foreign = [w for w in foreign if w not in store.plain_words]
     foreign += [

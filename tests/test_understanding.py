@@ -216,3 +216,29 @@ def test_lay_names_and_plain_story_words_do_not_make_another_subject(
 def test_rare_subjects_and_unanswered_aspects_stay_not_found(about, intent, text):
     found = about(intent, text)
     assert not found.answered, found
+
+
+def test_what_about_with_words_around_it_keeps_the_topic(about):
+    found = about("ask_what_is", "hmm ok so what about the weak cervix then", remembered="acne",
+                  topic="causes")  # fmt: skip
+    assert found.answered and found.topic == "causes", found
+
+
+def test_it_after_a_named_fact_is_that_fact(about, about_after_fact):
+    question = "will it still be there when I go into labour?"
+    found = about("ask_treatment", question, remembered="cervical insufficiency", topic="treatment")
+    assert found.label != "cerclage", found  # without the previous answer: the topic
+    after = about_after_fact("ask_treatment", question, "cerclage")
+    assert after.answered and after.label == "cerclage", after
+    again = about_after_fact("ask_recurrence", "could she get it again next time?", "cerclage")
+    assert again.answered and again.label != "cerclage", again  # the condition's recurrence
+
+
+@pytest.fixture
+def about_after_fact(store, nlp):
+    def about_after_fact(intent, text, fact):
+        question = Question(intent, text, words(nlp, text), [], "cervical insufficiency",
+                            "treatment", None, fact)  # fmt: skip
+        return understand(store, question)
+
+    return about_after_fact
