@@ -10,6 +10,10 @@ action server reads nothing but knowledge/knowledge.json.
   (medinfo/terminology.py), less the article's own words and the words the training examples
   use for what the article covers ("back", "neck", "bleeding": FRAMING_LINES or more lines).
   Rare words need no list: a word outside `everyday_words` already means another subject.
+- `plain_words`: English rarer than everyday but not rare ("shrugged", "unclear"), none of it
+  a word of the terminologies' half 0, a drug name or shaped like a medical term: in a story
+  around the question, or in a message about the condition, such a word is a detail, not the
+  subject (medinfo/understanding.py).
 """
 
 from __future__ import annotations
