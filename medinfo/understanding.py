@@ -128,6 +128,10 @@ PREGNANCY_WORDS = {
     "trimester", "womb", "uterus", "cervix", "cervical", "stitch", "cerclage", "midwife",
     "water", "waters", "labour", "labor", "contraction", "contractions", "fetus", "bump",
     "expecting", "vagina", "vaginal", "obgyn", "due",
+    # A clinic letter's and other languages' words for the same: when a danger sign is
+    # described, safety comes first ("cx 10mm on TVUS", "estoy de 19 semanas").
+    "cx", "scan", "tvus", "ultrasound", "antenatal", "prenatal", "gestation", "obstetrician",
+    "semanas", "embarazo", "embarazada",
 }  # fmt: skip
 
 

@@ -143,6 +143,20 @@ def test_urgent_advice_for_a_danger_sign_in_pregnancy(about, store, nlp):
     assert reply.messages[0]["text"] == URGENT
 
 
+@pytest.mark.parametrize(
+    "intent, text",
+    [
+        ("out_of_scope", "my tvus today: 'cx 9mm, fu 1/52'. since this evening strong cramps,"
+         " should i go in?"),
+        ("nlu_fallback", "tengo 20 semanas and i am bleeding a little, qué hago"),
+    ],
+)  # fmt: skip
+def test_a_danger_sign_in_a_letters_or_another_languages_words_gets_the_urgent_advice(
+    about, intent, text
+):
+    assert about(intent, text).urgent
+
+
 def test_a_danger_sign_naming_a_term_of_the_article_still_gets_the_urgent_advice(store, nlp):
     # The term (the stitch) is not in the article's warning signs, so no article text
     # answers it; the urgent advice must come all the same.
