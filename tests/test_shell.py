@@ -88,9 +88,16 @@ def spawn(script, tmp_path, rasa_port, actions_port):
         encoding="utf-8",
         timeout=240,
         dimensions=(50, 200),
+        preexec_fn=default_hangup,
     )
     child.logfile_read = open(tmp_path / f"{script}.log", "w")
     return child
+
+
+def default_hangup():
+    """A terminal's programs start with SIGHUP's default action; a test run under `nohup`
+    would pass on its SIGHUP-ignored state (and then a hang-up rightly stops nothing)."""
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
 
 
 def wait_for_ports(*numbers, timeout=240):
