@@ -18,6 +18,7 @@ action server reads nothing but knowledge/knowledge.json.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import re
@@ -104,6 +105,7 @@ def plain_words(vocabulary: FrozenSet[str], everyday: FrozenSet[str]) -> FrozenS
     )
 
 
+@functools.lru_cache(maxsize=2)  # the builder's tests build several times in one process
 def english_words(min_log_prob: float, below: float) -> FrozenSet[str]:
     """Words of spacy-lookups-data's English word probabilities in [min_log_prob, below)."""
     import spacy_lookups_data

@@ -48,6 +48,7 @@ def _icd_categories() -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
     return tuple((c, tuple(d)) for c, d in sorted(found.items()))
 
 
+@functools.lru_cache(maxsize=2)
 def condition_names(half: int) -> List[str]:
     """Short ICD-10-CM names ("whooping cough", "cauda equina syndrome") of half the
     categories."""
@@ -61,6 +62,7 @@ def condition_names(half: int) -> List[str]:
     return sorted(names)
 
 
+@functools.lru_cache(maxsize=2)
 def medical_name_words(half: int) -> List[str]:
     """Every word of every ICD-10-CM description of half the categories ("thyroid" of
     "disorder of thyroid, unspecified"): words a rarer-than-everyday word may be medical by."""
@@ -69,6 +71,7 @@ def medical_name_words(half: int) -> List[str]:
     return sorted({w for d in descriptions for w in re.findall(r"[a-z]+", d)})
 
 
+@functools.lru_cache(maxsize=2)
 def procedure_names(half: int) -> List[str]:
     """Procedure words of ICD-10-CM's descriptions ("colostomy", "arthroplasty")."""
     words = {w for _, ds in _icd_categories() for d in ds for w in PROCEDURE_WORD.findall(d)}
