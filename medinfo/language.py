@@ -69,12 +69,22 @@ LEMMA_SLIPS = {"number": "number"}
 @functools.lru_cache(maxsize=1)
 def common_words() -> FrozenSet[str]:
     """Everyday English words, by spacy-lookups-data's word probabilities."""
+    return english_words(COMMON_WORD_LOG_PROB, float("inf"))
+
+
+@functools.lru_cache(maxsize=4)  # the builder's tests build several times in one process
+def english_words(min_log_prob: float, below: float) -> FrozenSet[str]:
+    """Words of spacy-lookups-data's English word probabilities in [min_log_prob, below)."""
+    return frozenset(w for w, p in _word_log_probs().items() if min_log_prob <= p < below)
+
+
+@functools.lru_cache(maxsize=1)
+def _word_log_probs() -> dict:
     import spacy_lookups_data
 
     path = Path(spacy_lookups_data.__file__).parent / "data" / "en_lexeme_prob.json.gz"
     with gzip.open(path, "rt", encoding="utf-8") as handle:
-        probs = json.load(handle)
-    return frozenset(w for w, p in probs.items() if p >= COMMON_WORD_LOG_PROB and w.isalpha())
+        return {w: p for w, p in json.load(handle).items() if w.isalpha()}
 
 
 _PACKAGE_INIT = """from pathlib import Path

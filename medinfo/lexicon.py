@@ -18,9 +18,6 @@ action server reads nothing but knowledge/knowledge.json.
 
 from __future__ import annotations
 
-import functools
-import gzip
-import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -30,7 +27,7 @@ import yaml
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 
-from medinfo.language import COMMON_WORD_LOG_PROB, common_words, words
+from medinfo.language import COMMON_WORD_LOG_PROB, common_words, english_words, words
 from medinfo.terminology import condition_names, drug_names, medical_name_words, procedure_names
 
 TRAINING_DATA = Path(__file__).resolve().parent.parent / "data" / "nlu"
@@ -103,17 +100,6 @@ def plain_words(vocabulary: FrozenSet[str], everyday: FrozenSet[str]) -> FrozenS
         for w in english_words(PLAIN_WORD_LOG_PROB, COMMON_WORD_LOG_PROB)
         if w.islower() and w not in medical and not MEDICAL_SHAPE.search(w)
     )
-
-
-@functools.lru_cache(maxsize=2)  # the builder's tests build several times in one process
-def english_words(min_log_prob: float, below: float) -> FrozenSet[str]:
-    """Words of spacy-lookups-data's English word probabilities in [min_log_prob, below)."""
-    import spacy_lookups_data
-
-    path = Path(spacy_lookups_data.__file__).parent / "data" / "en_lexeme_prob.json.gz"
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        probs = json.load(handle)
-    return frozenset(w for w, p in probs.items() if min_log_prob <= p < below and w.isalpha())
 
 
 def subject_candidates() -> Iterable[str]:

@@ -240,9 +240,7 @@ def question_lemmas(store: KnowledgeStore, question: Question) -> Set[str]:
     "ultrasonography", "d and c" -> "curettage")."""
     synonyms = store.question_synonyms
     padded = f" {normalise(question.text or '')} "
-    phrases = {
-        p: w for c in store.conditions for p, w in c.term_phrases.items() if f" {p} " in padded
-    }
+    phrases = term_phrases_in(store, question.text or "")
     # A phrase's own words are not asked of ("door" and "uterus" in "door of the uterus").
     spent = {w for p in phrases for w in p.split()} - set(phrases.values())
     found = {synonyms.get(w, w) for pair in question.words for w in pair if pair[0] not in spent}
@@ -252,12 +250,15 @@ def question_lemmas(store: KnowledgeStore, question: Question) -> Set[str]:
     return found
 
 
+def term_phrases_in(store: KnowledgeStore, text: str) -> Dict[str, str]:
+    """{phrase: the article's word} of the article-term phrases the text uses."""
+    padded = f" {normalise(text)} "
+    return {p: w for c in store.conditions for p, w in c.term_phrases.items() if f" {p} " in padded}
+
+
 def term_phrase_words(store: KnowledgeStore, text: str) -> Set[str]:
     """The words of the article-term phrases the text uses ("eds", "d", "c")."""
-    padded = f" {normalise(text)} "
-    return {
-        w for c in store.conditions for p in c.term_phrases if f" {p} " in padded for w in p.split()
-    }
+    return {w for p in term_phrases_in(store, text) for w in p.split()}
 
 
 def about_the_condition(store: KnowledgeStore, question: Question) -> bool:
@@ -273,11 +274,8 @@ def about_the_condition(store: KnowledgeStore, question: Question) -> bool:
 
 def said_words(store: KnowledgeStore, question: Question) -> Set[str]:
     """The question's words and lemmas, and the article words its term phrases stand for."""
-    padded = f" {normalise(question.text or '')} "
     said = {w for pair in question.words for w in pair}
-    return said | {
-        w for c in store.conditions for p, w in c.term_phrases.items() if f" {p} " in padded
-    }
+    return said | set(term_phrases_in(store, question.text or "").values())
 
 
 def head_word_condition(store: KnowledgeStore, question: Question) -> Optional[Condition]:
@@ -304,11 +302,7 @@ def other_subject_words(store: KnowledgeStore, question: Question) -> List[str]:
     pairs = [(s, lemma) for s, lemma in question.words if s not in terms]
     foreign = unknown_words(pairs, store.vocabulary, store.everyday_words)
     content = [s for s, _ in question.words if len(s) >= 3 and s not in STOP_WORDS]
-    if (
-        len(content) >= STORY_LENGTH
-        or head_word_condition(store, question)
-        or about_the_condition(store, question)
-    ):
+    if len(content) >= STORY_LENGTH or about_the_condition(store, question):  # head words too
         foreign = [w for w in foreign if w not in store.plain_words]
     foreign += [
         s
