@@ -71,6 +71,7 @@ class ManagedSQLTrackerStore(RecentSQLTrackerStore):
 
     def prune(self) -> int:
         removed = store.prune(self.engine, self.retention_days)
+        self.cache.drop()  # which conversations went is not known here; the rest reload
         logger.info(
             "Retention: removed %d conversation(s) idle for over %g days.",
             removed,
@@ -81,6 +82,7 @@ class ManagedSQLTrackerStore(RecentSQLTrackerStore):
     def forget(self, sender_id: str) -> int:
         """Delete every event of `sender_id`; the caller holds the conversation's lock."""
         removed = store.forget(self.engine, sender_id)
+        self.cache.drop(sender_id)
         logger.info("Erasure: removed a conversation (%d events).", removed)
         return removed
 

@@ -20,6 +20,13 @@ with other conversations' turns: the database and the disk no longer stall them 
 thread, as SQLite takes one writer at a time. The turn still waits for its own commit (a reply
 is sent only once its turn is stored). The loads stay on the loop: in a thread they measured
 no better (docs/serving.md).
+
+What a load costs on the loop is decoding the recent part's JSON, so the SQL store keeps the
+recent part it last loaded or wrote of each of its latest conversations, decoded
+(`RecentCache`). The table stays the truth: every load first reads the conversation's newest
+row (id and timestamp, one index lookup), and the kept part is used only when that row is the
+one it ends with. A conversation erased or pruned, or written by another replica, is
+loaded again from the table.
 """
 
 from __future__ import annotations
@@ -28,8 +35,11 @@ import asyncio
 import itertools
 import json
 import logging
+import threading
+import time
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Dict, Iterator, List, Optional, Text
+from typing import Any, Dict, Iterator, List, Optional, Text, Tuple
 
 import sqlalchemy as sa
 import sqlalchemy.exc
@@ -42,7 +52,10 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 logger = logging.getLogger(__name__)
 
 RECENT_TURNS = 10
+CACHED_CONVERSATIONS = 1000
+IDLE_SECONDS = 600.0  # a conversation's turns come minutes apart; after that it is reloaded
 STORED = "_events_in_store"  # on a loaded tracker: how many of its events the store holds
+VERSION = "_newest_row"  # on a tracker the SQL store loaded or saved: the newest row's (id, time)
 SESSION_START, RESTART, RESET_SLOTS, SLOT = "session_started", "restart", "reset_slots", "slot"
 SLOTS_CLEARED = (SESSION_START, RESTART, RESET_SLOTS)  # after these, slots start over
 
@@ -110,6 +123,78 @@ ORDER BY events.id
 )
 
 
+# The version of a conversation in the table: its newest row. Ids alone could come back after
+# an erasure (SQLite reuses the highest rowid), so the row's timestamp goes with it.
+NEWEST_ROW_SQL = sa.text(
+    "SELECT id, timestamp FROM events WHERE sender_id = :sender ORDER BY id DESC LIMIT 1"
+)
+Version = Tuple[int, float]
+
+
+class RecentCache:
+    """The decoded recent part of the latest `size` conversations used in the last
+    `idle_seconds`, each with the version of the table it was read from or written as (least
+    recently used out first; size 0: keeps nothing). Erasure and retention drop what they
+    remove from the table here too, from their own threads, hence the lock; an erasure from
+    another process (`make forget`) leaves memory with the idle time at the latest."""
+
+    def __init__(self, size: int, idle_seconds: float = IDLE_SECONDS) -> None:
+        self.size, self.idle_seconds = int(size), float(idle_seconds)
+        # sender -> (version, part, last used), least recently used first
+        self.parts: "OrderedDict[Text, Tuple[Version, List[Dict[Text, Any]], float]]" = (
+            OrderedDict()
+        )
+        self.lock = threading.Lock()
+
+    def get(self, sender_id: Text, version: Optional[Version]) -> Optional[List[Dict[Text, Any]]]:
+        with self.lock:
+            self._expire()
+            kept = self.parts.get(sender_id)
+            if kept is None or kept[0] != version:
+                return None
+            self.parts[sender_id] = (version, kept[1], time.monotonic())
+            self.parts.move_to_end(sender_id)
+            return kept[1]
+
+    def put(self, sender_id: Text, version: Version, part: List[Dict[Text, Any]]) -> None:
+        if self.size <= 0:
+            return
+        with self.lock:
+            self.parts[sender_id] = (version, part, time.monotonic())
+            self.parts.move_to_end(sender_id)
+            while len(self.parts) > self.size:
+                self.parts.popitem(last=False)
+
+    def _expire(self) -> None:
+        cutoff = time.monotonic() - self.idle_seconds
+        while self.parts and next(iter(self.parts.values()))[2] < cutoff:
+            self.parts.popitem(last=False)
+
+    def extend(
+        self,
+        sender_id: Text,
+        was: Optional[Version],
+        now: Version,
+        new: List[Dict[Text, Any]],
+        turns: int,
+    ) -> None:
+        """After a save: the part as of version `was` plus the new events is version `now`.
+        Kept only when the part of `was` is held (None: a new conversation, nothing before)."""
+        base = [] if was is None else self.get(sender_id, was)
+        if base is None:
+            self.drop(sender_id)
+        else:
+            self.put(sender_id, now, recent_part(base + new, turns))
+
+    def drop(self, sender_id: Optional[Text] = None) -> None:
+        """Forget one conversation, or all (None)."""
+        with self.lock:
+            if sender_id is None:
+                self.parts.clear()
+            else:
+                self.parts.pop(sender_id, None)
+
+
 def loaded(tracker: DialogueStateTracker) -> DialogueStateTracker:
     setattr(tracker, STORED, len(tracker.events))
     return tracker
@@ -160,9 +245,16 @@ class RecentInMemoryTrackerStore(InMemoryTrackerStore):
 class RecentSQLTrackerStore(SQLTrackerStore):
     """Rasa's SQL store (same table, same rows), loading the recent part of a session."""
 
-    def __init__(self, *args: Any, recent_turns: int = RECENT_TURNS, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        recent_turns: int = RECENT_TURNS,
+        cached_conversations: int = CACHED_CONVERSATIONS,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.recent_turns = int(recent_turns)
+        self.cache = RecentCache(cached_conversations)
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="tracker-store-writer")
         if self.engine.dialect.name == "sqlite":
             # SQLAlchemy 1.4 opens a new SQLite connection for every session (NullPool): keep
@@ -194,6 +286,7 @@ class RecentSQLTrackerStore(SQLTrackerStore):
         """Rasa's, with the new tracker marked as holding nothing stored: `save` appends its
         events instead of Rasa's save counting the session's rows in an ORM session."""
         tracker = loaded(self.init_tracker(sender_id))
+        setattr(tracker, VERSION, None)  # nothing stored before it
         if append_action_listen:
             tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
         await self.save(tracker)
@@ -206,11 +299,19 @@ class RecentSQLTrackerStore(SQLTrackerStore):
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         # Straight on a pooled connection: an ORM session costs more than the query.
         with self.engine.connect() as connection:
-            rows = self.recent_rows(connection, sender_id)
-        if not rows:
-            return None
-        events = [json.loads(row.data) for row in rows]
-        return loaded(DialogueStateTracker.from_dict(sender_id, events, self.domain.slots))
+            newest = connection.execute(NEWEST_ROW_SQL, {"sender": sender_id}).first()
+            if newest is None:
+                self.cache.drop(sender_id)
+                return None
+            version = (newest.id, newest.timestamp)
+            events = self.cache.get(sender_id, version)
+            if events is None:
+                rows = self.recent_rows(connection, sender_id)
+                events = [json.loads(row.data) for row in rows]
+                self.cache.put(sender_id, version, events)
+        tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        setattr(tracker, VERSION, version)
+        return loaded(tracker)
 
     def recent_rows(self, connection: Any, sender_id: Text) -> List[Any]:
         """The events' JSON of `recent_part`, in one statement (SQLite and PostgreSQL)."""
@@ -227,12 +328,19 @@ class RecentSQLTrackerStore(SQLTrackerStore):
             await self.stream_events(tracker)
             rows = [row(tracker.sender_id, event) for event in new]
             if rows:
-                await self.in_writer(self.insert, rows)
+                was = getattr(tracker, VERSION, ())  # () when Rasa built it: never cached
+                now = await self.in_writer(self.insert, rows)
+                added = [json.loads(r["data"]) for r in rows]  # as a load would decode them
+                self.cache.extend(tracker.sender_id, was, now, added, self.recent_turns)
+                setattr(tracker, VERSION, now)
         loaded(tracker)
 
-    def insert(self, rows: List[Dict[Text, Any]]) -> None:
+    def insert(self, rows: List[Dict[Text, Any]]) -> Version:
+        """Append the rows; the conversation's version after them."""
         with self.engine.begin() as connection:
             connection.execute(self.SQLEvent.__table__.insert(), rows)
+            newest = connection.execute(NEWEST_ROW_SQL, {"sender": rows[0]["sender_id"]}).one()
+        return (newest.id, newest.timestamp)
 
 
 def row(sender_id: Text, event: Any) -> Dict[Text, Any]:

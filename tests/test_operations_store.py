@@ -178,6 +178,7 @@ def test_erasure_by_the_person_happens_as_rasa_saves_the_turn(endpoints, domain,
     tracker.update(ActionExecuted("action_listen"))
     asyncio.run(managed.save(tracker))  # Rasa saves the turn: the conversation goes instead
     assert count(path, "asker") == 0 and count(path, "other") == other
+    assert "asker" not in managed.cache.parts, "nor is it kept in the store's memory"
     assert asyncio.run(managed.retrieve("asker")) is None  # the next message starts afresh
     # An ordinary turn is saved as Rasa saves it.
     tracker = asyncio.run(managed.retrieve("other"))

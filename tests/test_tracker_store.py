@@ -18,7 +18,9 @@ from rasa.shared.core.events import (
     UserUttered,
 )
 
+from operations import store as operations_store
 from serving.tracker_store import (
+    RecentCache,
     RecentInMemoryTrackerStore,
     RecentSQLTrackerStore,
     recent_part,
@@ -175,3 +177,60 @@ def test_the_sqlite_file_is_in_write_ahead_log_mode(tmp_path):
     with store.engine.connect() as connection:
         assert connection.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(sa.text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+
+
+def sqlite_store(path, **kwargs):
+    return RecentSQLTrackerStore(
+        DOMAIN, dialect="sqlite", db=str(path), recent_turns=TURNS, **kwargs
+    )
+
+
+def loads(store, sender):
+    return [e.as_dict() for e in asyncio.run(store.retrieve(sender)).events]
+
+
+def test_the_kept_recent_part_is_what_the_table_holds(tmp_path):
+    warm = sqlite_store(tmp_path / "c.db")
+    asyncio.run(converse(warm, "kept", 25, restart_at=12))
+    assert "kept" in warm.cache.parts, "the part written is kept"
+    cold = sqlite_store(tmp_path / "c.db", cached_conversations=0)
+    assert loads(warm, "kept") == loads(cold, "kept")
+    assert not cold.cache.parts
+    full = [e.as_dict() for e in asyncio.run(cold.retrieve_full_tracker("kept")).events]
+    assert loads(warm, "kept") == recent_part(full, TURNS)
+
+
+def test_a_conversation_changed_elsewhere_is_loaded_again(tmp_path):
+    # Two replicas on one table: what one writes, the other's next load shows.
+    one, two = sqlite_store(tmp_path / "c.db"), sqlite_store(tmp_path / "c.db")
+    asyncio.run(converse(one, "shared", 3))
+    asyncio.run(converse(two, "shared", 2, start=3))
+    assert asyncio.run(one.retrieve("shared")).latest_message.text == "question 4"
+    # Erased by another process, then started again with the same row ids (SQLite gives the
+    # highest rowid again once it is deleted): the old conversation does not come back.
+    asyncio.run(converse(one, "erased", 1))
+    before = asyncio.run(one.retrieve("erased"))
+    operations_store.forget(two.engine, "erased")
+    asyncio.run(converse(two, "erased", 1, start=49))  # as many rows
+    after = asyncio.run(one.retrieve("erased"))
+    assert after.latest_message.text == "question 49"
+    assert after._newest_row[0] == before._newest_row[0], "same id"
+    operations_store.forget(two.engine, "erased")
+    assert asyncio.run(one.retrieve("erased")) is None
+    assert "erased" not in one.cache.parts
+
+
+def test_the_cache_keeps_the_latest_conversations_for_a_while(monkeypatch):
+    cache = RecentCache(2, idle_seconds=60)
+    now = [1000.0]
+    monkeypatch.setattr(time, "monotonic", lambda: now[0])
+    for sender in ("a", "b", "c"):
+        cache.put(sender, (1, 0.0), [{"event": sender}])
+    assert list(cache.parts) == ["b", "c"], "the least recently used goes first"
+    assert cache.get("b", (2, 0.0)) is None, "another version is not served"
+    assert cache.get("b", (1, 0.0)) == [{"event": "b"}]
+    now[0] += 61
+    assert cache.get("c", (1, 0.0)) is None and not cache.parts, "idle ones are let go"
+    nothing = RecentCache(0)
+    nothing.put("a", (1, 0.0), [])
+    assert not nothing.parts
