@@ -47,6 +47,10 @@ def question_from(tracker: Tracker) -> Question:
         topic_before=tracker.get_slot("topic"),
         # "condition: label" of the last answer (operations/dialogue.py SECTION_SLOT).
         fact_before=str(tracker.get_slot("answered_section") or "").partition(": ")[2] or None,
+        ranking=[
+            (str(r.get("name")), float(r.get("confidence") or 0.0))
+            for r in message.get("intent_ranking") or []
+        ],
         topic_hint=next(
             (
                 r["name"]

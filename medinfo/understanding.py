@@ -45,6 +45,7 @@ FACT_TOPIC_WORDS = {
     "trimester", "month", "remove", "removal", "out", "take", "sleep", "asleep", "numb",
 }  # fmt: skip
 EMERGENCY_INTENT = "report_emergency"
+UNSURE_FLOOR = 0.3  # below the fallback's 0.5, a follow-up's intent still worth taking
 STORY_LENGTH = 8  # content words: a message this long tells a story around its question
 MAX_TERM_PASSAGES = 3  # a word in at most this many passages names something specific
 
@@ -149,6 +150,8 @@ class Question:
     # The named fact the previous answer gave ("cerclage"): "is it taken out before the
     # birth?" then asks about the stitch.
     fact_before: Optional[str] = None
+    # The NLU's intents with their confidence, best first (nlu_fallback included).
+    ranking: List[Tuple[str, float]] = field(default_factory=list)
 
 
 @dataclass
@@ -195,9 +198,12 @@ def understand(store: KnowledgeStore, question: Question) -> Understanding:
     topic = INTENT_TOPIC.get(question.intent)
     hinted = INTENT_TOPIC.get(question.topic_hint or "")
     if question.intent == "nlu_fallback" and hinted and not other:
-        # Unsure between intents (a long letter, a story), but the message speaks of the
-        # condition itself ("my cervix", its name): its best topic is the question.
-        if about_the_condition(store, question):
+        # Unsure between intents (a long letter, a story, a short follow-up), but the message
+        # speaks of the condition itself ("my cervix", its name) or goes on a conversation
+        # about it ("can it happen later too?"): its best topic is the question.
+        if about_the_condition(store, question) or (
+            in_conversation_about(store, question) and best_guess(question) == question.topic_hint
+        ):
             topic = hinted
     if question.intent == EMERGENCY_INTENT:
         topic = "symptoms"  # the article's warning signs, if the message is about it
@@ -221,7 +227,19 @@ def understand(store: KnowledgeStore, question: Question) -> Understanding:
     named = bool(named_condition(store, question) or head_word_condition(store, question))
     if not named and topic != "recurrence" and not asked_fact(store, subject, text_lemmas):
         text_lemmas |= fact_of_pronoun(store, question)
-    return answer_topic(store, subject, topic, text_lemmas, urgent, named)
+    return answer_topic(store, subject, topic, text_lemmas, urgent, named, question.topic_before)
+
+
+def best_guess(question: Question) -> Optional[str]:
+    """The NLU's best intent below the fallback's threshold, if it is more than a guess
+    ("ok thx. trying to sleep now": out_of_scope 0.40, thanks 0.29 before any topic)."""
+    ranked = [(name, c) for name, c in question.ranking if name != "nlu_fallback"]
+    return ranked[0][0] if ranked and ranked[0][1] >= UNSURE_FLOOR else None
+
+
+def in_conversation_about(store: KnowledgeStore, question: Question) -> bool:
+    """Is this a turn of a conversation that was asking the article's condition questions?"""
+    return bool(store.find(question.remembered)) and question.topic_before is not None
 
 
 def fact_of_pronoun(store: KnowledgeStore, question: Question) -> Set[str]:
@@ -372,6 +390,8 @@ def resolve_subject(store: KnowledgeStore, question: Question) -> Tuple[Optional
     if remembered:
         return remembered, ""
     if question.remembered:  # the conversation is about another subject: "what causes it?"
+        if about_the_condition(store, question):  # unless it speaks of the stitch again
+            return store.conditions[0] if len(store.conditions) == 1 else None, ""
         return None, question.remembered
     return (store.conditions[0], "") if len(store.conditions) == 1 else (None, "")
 
@@ -386,7 +406,10 @@ def names_a_subject(store: KnowledgeStore, question: Question, x: str) -> bool:
         return True
     if term_phrase_words(store, x):
         return True
-    return bool(other_subject_words(store, sub_question(question, x)))
+    if other_subject_words(store, sub_question(question, x)):
+        return True
+    # Everyday words the article never uses ("what about smoking?") name another subject.
+    return bool(asked_object_words(store, question, WHAT_ABOUT))
 
 
 def sub_question(question: Question, x: str) -> Question:
@@ -421,9 +444,12 @@ def answer_topic(
     lemmas: Set[str],
     urgent: bool,
     named: bool = False,
+    topic_before: Optional[str] = None,
 ) -> Understanding:
     """The passages of `condition` that answer `topic` (narrowed to a named fact or a term the
-    question uses), each list with its lead line, or the reason there are none."""
+    question uses), each list with its lead line, or the reason there are none. A term the
+    topic's passages do not name, but the previous topic's do, is asked in that topic ("what
+    about the scan?" after the diagnosis, whatever the NLU made of it)."""
     fact = asked_fact(store, condition, lemmas)
     specific = bool(fact)  # the question names a term of the article
     if fact and not urgent:
@@ -437,6 +463,10 @@ def answer_topic(
             near = topic_passages(condition, NEAR_TOPICS[topic])
             pool = pool + [p for p in near if p not in pool]
             missing = not any(named_terms & set(p["lemmas"]) for p in pool)
+        if missing and not named and topic_before and topic_before != topic:
+            before = topic_passages(condition, topic_before)
+            if any(named_terms & set(p["lemmas"]) for p in before):
+                return answer_topic(store, condition, topic_before, lemmas, urgent, named)
         if missing and not named:
             # A term of the article asked about for a topic the article does not give it:
             # "what are the symptoms of Ehlers-Danlos syndrome", "how is a cone biopsy done".

@@ -256,3 +256,59 @@ def about_after_fact(store, nlp):
         return understand(store, question)
 
     return about_after_fact
+
+
+# Follow-ups the NLU is unsure of, in a conversation about the condition (issue 13, item 4).
+def unsure(intent_scores, remembered="cervical insufficiency", topic="diagnosis"):
+    ranking = [("nlu_fallback", 0.5)] + sorted(intent_scores.items(), key=lambda p: -p[1])
+    hint = next((name for name, _ in ranking if name.startswith("ask_")), None)
+    return dict(remembered=remembered, topic=topic, hint=hint, ranking=ranking)
+
+
+@pytest.fixture
+def ask_unsure(store, nlp):
+    def ask_unsure(text, intent_scores, **conversation):
+        context = unsure(intent_scores, **conversation)
+        question = Question(
+            "nlu_fallback", text, words(nlp, text), [], context["remembered"], context["topic"],
+            context["hint"], ranking=context["ranking"],
+        )  # fmt: skip
+        return understand(store, question)
+
+    return ask_unsure
+
+
+def test_an_unsure_follow_up_in_a_conversation_about_it_takes_the_nlu_best_topic(ask_unsure):
+    found = ask_unsure("and might that show up later on as well?", {"ask_timing": 0.44})
+    assert found.answered and found.topic == "timing", found
+    # Not at the start of a conversation, nor when the best guess is not a topic, nor a
+    # guess too weak to take.
+    assert not ask_unsure("and might that show up later on as well?", {"ask_timing": 0.44},
+                          remembered=None, topic=None).answered  # fmt: skip
+    assert not ask_unsure("cheers, off to bed", {"thanks": 0.41, "ask_treatment": 0.3}).answered
+    assert not ask_unsure("is the number of them important?", {"ask_causes": 0.24}).answered
+
+
+def test_a_term_the_topic_does_not_name_is_asked_in_the_previous_topic(about):
+    # After the diagnosis: the NLU took "the ultrasound" for treatment; the diagnosis names it.
+    found = about("ask_treatment", "and the ultrasound, would it pick anything up?",
+                  remembered="cervical insufficiency", topic="diagnosis")  # fmt: skip
+    assert found.answered and found.topic == "diagnosis", found
+    alone = about("ask_treatment", "and the ultrasound, would it pick anything up?")
+    assert not alone.answered, alone
+
+
+def test_the_stitch_brings_a_conversation_back_from_another_subject(about):
+    found = about("ask_treatment", "right, and is the stitch put in under the belly?",
+                  remembered="shingles", topic="treatment")  # fmt: skip
+    assert found.subject == "cervical insufficiency" and found.answered, found
+    other = about("ask_treatment", "right, and is that done under the belly?",
+                  remembered="shingles", topic="treatment")  # fmt: skip
+    assert not other.answered and other.subject == "shingles", other
+
+
+def test_what_about_everyday_words_the_article_never_uses_is_not_found(about):
+    found = about("nlu_fallback", "what about drinking coffee?",
+                  remembered="cervical insufficiency", topic="risk_factors",
+                  hint="ask_risk_factors")  # fmt: skip
+    assert not found.answered and found.reason == "other_subject", found
