@@ -312,3 +312,29 @@ def test_what_about_everyday_words_the_article_never_uses_is_not_found(about):
                   remembered="cervical insufficiency", topic="risk_factors",
                   hint="ask_risk_factors")  # fmt: skip
     assert not found.answered and found.reason == "other_subject", found
+
+
+# A clinic letter's shorthand, the medical register and a few words of another language are
+# how people ask, not other subjects (article_rules.yml: question_words, question_synonyms).
+@pytest.mark.parametrize(
+    "intent, text, topic",
+    [
+        ("ask_causes", "what's the etiology behind a weak cervix?", "causes"),
+        ("ask_recurrence", "hx 2x MTL - what are the odds it repeats?", "recurrence"),
+        ("ask_timing", "in which semana of the embarazo does it show?", "timing"),
+        ("ask_diagnosis", "Letter: 'cx 21mm on TVUS'. What does that show?", "diagnosis"),
+        ("ask_symptoms", "is it usually asymptomatic?", "symptoms"),
+        ("ask_risk_factors", "does a bicornuate uterus make it more likely?", "risk_factors"),
+        ("ask_treatment", "the punto, when they take it out?", "treatment"),
+    ],
+)
+def test_shorthand_register_and_other_languages_are_asked_not_other_subjects(
+    about, intent, text, topic
+):
+    found = about(intent, text)
+    assert found.answered and found.topic == topic, found
+
+
+def test_activity_with_the_stitch_is_not_answered(about):
+    found = about("ask_treatment", "with a cerclage in, is it ok to keep going to the gym?")
+    assert not found.answered and found.reason == "aspect", found
