@@ -47,6 +47,7 @@ def question_from(tracker: Tracker) -> Question:
         topic_before=tracker.get_slot("topic"),
         # "condition: label" of the last answer (operations/dialogue.py SECTION_SLOT).
         fact_before=str(tracker.get_slot("answered_section") or "").partition(": ")[2] or None,
+        urgent_before=bool(tracker.get_slot("urgent_before")),
         ranking=[
             (str(r.get("name")), float(r.get("confidence") or 0.0))
             for r in message.get("intent_ranking") or []
@@ -66,11 +67,14 @@ def send(dispatcher: CollectingDispatcher, reply: Reply, tracker: Tracker) -> Li
     for message in reply.messages:
         dispatcher.utter_message(text=message["text"], buttons=message.get("buttons", []))
     # Set a slot only when it changes: each event costs Rasa a schema check and a row.
-    return [
+    events = [
         SlotSet(slot, value)
         for slot, value in (("condition", reply.condition), ("topic", reply.topic))
         if value and value != tracker.get_slot(slot)
     ]
+    if reply.danger_described != bool(tracker.get_slot("urgent_before")):
+        events.append(SlotSet("urgent_before", reply.danger_described))
+    return events
 
 
 class ActionAnswerQuestion(Action):

@@ -33,6 +33,7 @@ class Reply:
     not_found: bool = False  # the honest "Not Found" reply
     section: Optional[str] = None  # the article section answered, for feedback and the report
     topic: Optional[str] = None  # the topic asked, for "what about X?" (slot `topic`)
+    danger_described: bool = False  # for the next turn (slot `urgent_before`)
 
 
 def topic_buttons(condition: Condition, skip: Optional[str] = None) -> List[dict]:
@@ -117,7 +118,10 @@ def as_paragraphs(passages: Sequence[Passage]) -> str:
 
 def answer(store: KnowledgeStore, question: Question, remind: bool = False) -> Reply:
     """The reply to any message the actions handle: what `understand` decided, as messages."""
-    return compose(store, understand(store, question), remind)
+    found = understand(store, question)
+    reply = compose(store, found, remind)
+    reply.danger_described = found.danger_described
+    return reply
 
 
 def compose(store: KnowledgeStore, found: Understanding, remind: bool) -> Reply:

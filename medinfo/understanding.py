@@ -66,6 +66,18 @@ WHAT_ABOUT = [
 ]
 
 
+# Who is typing, when people share a phone: "tom here now -", "jess again.", "(dan) right",
+# "hey its Priya typing".
+SPEAKER = [
+    re.compile(
+        r"^\W*(?:(?:hi|hey|hiya|hello|ok|okay)\W+)?(?:(?:it'?s|its|this is)\s+)?"
+        r"(?P<name>[a-z]+)\s+(?:here|again|typing|speaking)\b",
+        re.I,
+    ),
+    re.compile(r"\((?P<name>[a-z]+)(?:\s+here)?\)", re.I),
+]
+
+
 # The thing a question asks about, where its wording says so: "symptoms of X", "treatment for
 # X", "how do they fix X", "does X help". X must be the condition, a term of the article or
 # words of the article: "symptoms of a cold", "fix a broken leg", "does weed help" are not.
@@ -152,6 +164,8 @@ class Question:
     fact_before: Optional[str] = None
     # The NLU's intents with their confidence, best first (nlu_fallback included).
     ranking: List[Tuple[str, float]] = field(default_factory=list)
+    # The previous message described a danger sign (slot `urgent_before`).
+    urgent_before: bool = False
 
 
 @dataclass
@@ -164,7 +178,8 @@ class Understanding:
     label: str = ""  # what the answer's lead line calls the passages ("treatment", "cerclage")
     reason: Optional[str] = None  # why not answered (REASONS)
     about: Optional[str] = None  # the words a Not Found reply repeats
-    urgent: bool = False  # a danger sign in pregnancy, described now
+    urgent: bool = False  # the urgent advice goes first
+    danger_described: bool = False  # this message describes a danger sign in pregnancy
     condition: Optional[Condition] = None  # the article's condition, when it is the subject
 
     @property
@@ -185,7 +200,20 @@ REASONS = {
 
 
 def understand(store: KnowledgeStore, question: Question) -> Understanding:
-    """Decide the subject, the topic and the passages (module docstring)."""
+    """Decide the subject, the topic and the passages (module docstring). Right after a
+    danger sign, the urgent advice comes again ("she asks if she should just lie down"),
+    before the answer if the article answers, instead of a Not Found if not."""
+    found = understand_message(store, question)
+    found.danger_described = found.urgent
+    if question.urgent_before and not found.urgent:
+        found.urgent = True
+        if not found.answered:
+            found.reason, found.about = "urgent_only", None
+    return found
+
+
+def understand_message(store: KnowledgeStore, question: Question) -> Understanding:
+    """What this message is about, by itself and the conversation's subject and topic."""
     text_lemmas = question_lemmas(store, question)
     follow = next((m for p in WHAT_ABOUT for m in [p.match(question.text or "")] if m), None)
     if follow and names_a_subject(store, question, follow.group("x")):
@@ -311,12 +339,21 @@ def named_condition(store: KnowledgeStore, question: Question) -> Optional[Condi
     return store.first_known(question.entities) or store.mentioned_in(question.text)
 
 
+def speakers(store: KnowledgeStore, text: str) -> Set[str]:
+    """The names of people sharing one phone, as they sign their turns: "tom here now -",
+    "sam again, sorry", "(Raj here)", "hey its Priya typing". A name, not a subject; a health
+    word in that place ("pain here") stays one."""
+    found = {m.group("name").lower() for p in SPEAKER for m in p.finditer(text or "")}
+    return found - store.other_subject_words - store.vocabulary
+
+
 def other_subject_words(store: KnowledgeStore, question: Question) -> List[str]:
     """The words naming something the article does not cover: rare words, and everyday words
-    that name another health subject ("cold", "knee"), less the article's term phrases and
-    plain English in a story around the question ("my dr basically just shrugged");
-    the thing a question asks about is checked apart (asked_object_words)."""
-    terms = term_phrase_words(store, question.text or "")
+    that name another health subject ("cold", "knee"), less the article's term phrases, the
+    names of who is typing and plain English in a story around the question ("my dr
+    basically just shrugged"); the thing a question asks about is checked apart
+    (asked_object_words)."""
+    terms = term_phrase_words(store, question.text or "") | speakers(store, question.text)
     pairs = [(s, lemma) for s, lemma in question.words if s not in terms]
     foreign = unknown_words(pairs, store.vocabulary, store.everyday_words)
     content = [s for s, _ in question.words if len(s) >= 3 and s not in STOP_WORDS]

@@ -98,3 +98,24 @@ def test_what_about_the_condition_after_another_is_answered_on_the_not_found_rou
     messages, events = run(ActionNotFound(), tracker(text, "out_of_scope", slots=slots))
     assert "vaginal bleeding" in messages[0]["text"]
     assert SlotSet("condition", "cervical insufficiency") in events
+
+
+def test_right_after_a_danger_sign_the_next_reply_gives_the_urgent_advice_again():
+    messages, events = run(
+        ActionAnswerQuestion(),
+        tracker("I'm 22 weeks and there's blood in my underwear", "report_emergency"),
+    )
+    assert messages[0]["text"] == URGENT and SlotSet("urgent_before", True) in events
+    slots = {"urgent_before": True}
+    messages, events = run(
+        ActionNotFound(), tracker("the car is at work, should I get a taxi?", "out_of_scope",
+                                  slots=slots)
+    )  # fmt: skip
+    assert messages[0]["text"] == URGENT
+    assert not any(m["text"].startswith("Not Found") for m in messages)
+    assert SlotSet("urgent_before", False) in events  # once, not for the rest of the chat
+    messages, _ = run(
+        ActionAnswerQuestion(),
+        tracker("ok, and can a stitch still be put in?", "ask_treatment", slots=slots),
+    )
+    assert messages[0]["text"] == URGENT and "stitch" in messages[1]["text"]

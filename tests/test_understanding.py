@@ -338,3 +338,10 @@ def test_shorthand_register_and_other_languages_are_asked_not_other_subjects(
 def test_activity_with_the_stitch_is_not_answered(about):
     found = about("ask_treatment", "with a cerclage in, is it ok to keep going to the gym?")
     assert not found.answered and found.reason == "aspect", found
+
+
+def test_who_is_typing_on_a_shared_phone_is_no_subject(about):
+    for text in ("ben here again - why does it happen, was it something I did?",
+                 "(kofi) right, but why does it happen?"):  # fmt: skip
+        found = about("ask_causes", text, remembered="cervical insufficiency", topic="what_is")
+        assert found.answered and found.topic == "causes", found
