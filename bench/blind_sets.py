@@ -3,13 +3,16 @@ held-out measure, and retired into training data once its errors have been read.
 
     python -m bench.blind_sets install NAME NLU_FILE ANSWERS_FILE   # a new measure
     python -m bench.blind_sets retire NAME...                       # a spent one
+    python -m bench.blind_sets install-scope SOURCE TARGET          # a scope set (bench/scope.py)
+    python -m bench.blind_sets retire-scope PATH...                 # spent scope sets
 
 Installing drops the lines that are already training examples word for word, so the measure
 never scores text the model was trained on. Retiring marks condition names as entities (the
 article's, and any name marked elsewhere in the training data; the writers mark none), drops
 lines that are already training examples or that another writer filed under a different
 intent, and moves the answer questions to the answer files read while tuning
-(`bench/answers_dev/`)."""
+(`bench/answers_dev/`). A spent scope set gives its single questions and each conversation's
+first turn, its label as the intent (`not_found` is out_of_scope, `urgent` report_emergency)."""
 
 from __future__ import annotations
 
@@ -178,6 +181,46 @@ def install_scope_set(source: Path, target: Path, today: str, folder: Path = TRA
 
 def retire(names: List[str], at: Folders = PROJECT_FOLDERS) -> Dict[str, int]:
     """Move held-out sets NAMES into retired_blind_sets.yml and their questions to answers_dev/."""
+    result = merge_retired([intent_examples(at.heldout / f"{name}.yml") for name in names], at)
+    for name in names:
+        (at.heldout / f"{name}.yml").unlink()
+        (at.answers_heldout / f"{name}.yml").rename(at.answers_dev / f"{name}.yml")
+    return result
+
+
+# The intent of each label of the scope sets (bench/scope.py); small talk has several.
+LABEL_INTENT = {
+    "what_is": "ask_what_is", "causes": "ask_causes", "risk_factors": "ask_risk_factors",
+    "symptoms": "ask_symptoms", "diagnosis": "ask_diagnosis", "treatment": "ask_treatment",
+    "recurrence": "ask_recurrence", "timing": "ask_timing", "not_found": "out_of_scope",
+    "urgent": "report_emergency",
+}  # fmt: skip
+
+
+def scope_examples(path: Path) -> Dict[str, List[str]]:
+    """{intent: lines} of a spent scope set: its single questions, and the first turn of each
+    conversation (a later turn's label depends on the turns before it)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if "conversations" in data:
+        rows = [(c["turns"][0]["text"], c["turns"][0]["expect"]) for c in data["conversations"]]
+    else:
+        rows = [(q["text"], q["section"]) for q in data["questions"]]
+    found: Dict[str, List[str]] = {}
+    for text, label in rows:
+        if label in LABEL_INTENT:
+            found.setdefault(LABEL_INTENT[label], []).append(" ".join(str(text).split()))
+    return found
+
+
+def retire_scope(paths: List[Path], at: Folders = PROJECT_FOLDERS) -> Dict[str, int]:
+    """Add the lines of spent scope sets (bench/scope_dev/) to retired_blind_sets.yml; the
+    files stay where they are, as the record of what was read."""
+    return merge_retired([scope_examples(path) for path in paths], at)
+
+
+def merge_retired(sets: List[Dict[str, List[str]]], at: Folders) -> Dict[str, int]:
+    """Add the sets' {intent: lines} to retired_blind_sets.yml: condition names marked, lines
+    already trained on or filed under two intents left out."""
     retired = at.training / RETIRED_BLIND_SETS.name
     header_lines = [
         line[2:]
@@ -187,8 +230,8 @@ def retire(names: List[str], at: Folders = PROJECT_FOLDERS) -> Dict[str, int]:
     merged = intent_examples(retired)
     known = training_texts(at.training)
     new: Dict[str, Dict[str, str]] = {}  # normalised text -> {intent: line}
-    for name in names:
-        for intent, lines in intent_examples(at.heldout / f"{name}.yml").items():
+    for examples_by_intent in sets:
+        for intent, lines in examples_by_intent.items():
             for line in lines:
                 text = normalise(strip_markup(line))
                 if text not in known:
@@ -204,9 +247,6 @@ def retire(names: List[str], at: Folders = PROJECT_FOLDERS) -> Dict[str, int]:
             merged.setdefault(intent, []).append(mark_conditions(line, marks))
             added += 1
     retired.write_text(dump(merged, "\n".join(header_lines)), encoding="utf-8")
-    for name in names:
-        (at.heldout / f"{name}.yml").unlink()
-        (at.answers_heldout / f"{name}.yml").rename(at.answers_dev / f"{name}.yml")
     return {"added": added, "conflicts": len(conflicts)}
 
 
@@ -222,6 +262,10 @@ def main() -> None:
     scope.add_argument("target", type=Path)
     spent = commands.add_parser("retire", help="move spent blind sets into the training data")
     spent.add_argument("names", nargs="+")
+    spent_scope = commands.add_parser(
+        "retire-scope", help="add spent scope sets (bench/scope_dev/) to the training data"
+    )
+    spent_scope.add_argument("paths", nargs="+", type=Path)
     args = parser.parse_args()
     if args.command == "install":
         today = datetime.date.today().isoformat()
@@ -230,6 +274,8 @@ def main() -> None:
     elif args.command == "install-scope":
         dropped = install_scope_set(args.source, args.target, datetime.date.today().isoformat())
         print(f"installed {args.target}: {dropped} items echoing training lines dropped")
+    elif args.command == "retire-scope":
+        print(retire_scope(args.paths))
     else:
         print(retire(args.names))
 

@@ -5,7 +5,15 @@ import json
 
 import yaml
 
-from bench.blind_sets import Folders, dump, install, intent_examples, mark_conditions, retire
+from bench.blind_sets import (
+    Folders,
+    dump,
+    install,
+    intent_examples,
+    mark_conditions,
+    retire,
+    retire_scope,
+)
 from bench.nlu import examples
 
 
@@ -74,3 +82,30 @@ def test_retire_marks_names_and_drops_conflicts_and_duplicates(tmp_path):
         "greet": ["hiya"],
     }
     assert not list(at.heldout.iterdir()) and len(list(at.answers_dev.iterdir())) == 2
+
+
+def test_a_spent_scope_set_becomes_training_lines_with_intents(tmp_path):
+    at = folders(tmp_path)
+    answers = tmp_path / "answers_x.yml"
+    answers.write_text(yaml.safe_dump({"questions": [
+        {"text": "why does a weak   cervix open", "section": "causes"},
+        {"text": "how much does the stitch cost", "section": "not_found"},
+        {"text": "im bleeding at 20 weeks", "section": "urgent"},
+    ]}))  # fmt: skip
+    talks = tmp_path / "conversations_x.yml"
+    talks.write_text(yaml.safe_dump({"conversations": [
+        {"id": "c1", "turns": [{"text": "hiya", "expect": "smalltalk"},
+                               {"text": "and when?", "expect": "timing"}]},
+        {"id": "c2", "turns": [{"text": "what is a weak cervix", "expect": "what_is"}]},
+        {"id": "c3", "turns": [{"text": "is a weak cervix common", "expect": "not_found"},
+                               {"text": "why though", "expect": "causes"}]},
+    ]}))  # fmt: skip
+    assert retire_scope([answers, talks], at) == {"added": 4, "conflicts": 0}
+    merged = intent_examples(at.training / "retired_blind_sets.yml")
+    assert merged == {
+        "ask_what_is": ["what is a weak cervix"],  # already there: not twice
+        "ask_causes": ["why does a [weak cervix](condition) open"],
+        "out_of_scope": ["how much does the stitch cost", "is a [weak cervix](condition) common"],
+        "report_emergency": ["im bleeding at 20 weeks"],
+    }  # a later turn ("and when?") and small talk are not taken
+    assert answers.exists() and talks.exists()
