@@ -233,6 +233,9 @@ def understand_message(store: KnowledgeStore, question: Question) -> Understandi
             in_conversation_about(store, question) and best_guess(question) == question.topic_hint
         ):
             topic = hinted
+        # "what about after three losses?": unsure, the follow-up keeps the topic it follows.
+        if follow and in_conversation_about(store, question):
+            topic = question.topic_before
     if question.intent == EMERGENCY_INTENT:
         topic = "symptoms"  # the article's warning signs, if the message is about it
     if topic is None:  # the subject of the conversation stays what it was
@@ -253,7 +256,10 @@ def understand_message(store: KnowledgeStore, question: Question) -> Understandi
         # Urgent advice only: article text only for a message about the condition itself.
         return Understanding(subject.name, topic, reason="urgent_only", urgent=True)
     named = bool(named_condition(store, question) or head_word_condition(store, question))
-    if not named and topic != "recurrence" and not asked_fact(store, subject, text_lemmas):
+    # "could she get it again?" asks the condition's recurrence, "is it taken out before the
+    # birth?" about the stitch, even if the NLU took it for recurrence.
+    asks_again = topic == "recurrence" and bool(text_lemmas & recurrence_words(store))
+    if not named and not asks_again and not asked_fact(store, subject, text_lemmas):
         text_lemmas |= fact_of_pronoun(store, question)
     return answer_topic(store, subject, topic, text_lemmas, urgent, named, question.topic_before)
 
@@ -268,6 +274,11 @@ def best_guess(question: Question) -> Optional[str]:
 def in_conversation_about(store: KnowledgeStore, question: Question) -> bool:
     """Is this a turn of a conversation that was asking the article's condition questions?"""
     return bool(store.find(question.remembered)) and question.topic_before is not None
+
+
+def recurrence_words(store: KnowledgeStore) -> Set[str]:
+    """The words that ask whether it comes back ("again", "next", "recur")."""
+    return {w for group in store.fact_questions.get("recurrence", []) for w in group}
 
 
 def fact_of_pronoun(store: KnowledgeStore, question: Question) -> Set[str]:
@@ -500,10 +511,11 @@ def answer_topic(
             near = topic_passages(condition, NEAR_TOPICS[topic])
             pool = pool + [p for p in near if p not in pool]
             missing = not any(named_terms & set(p["lemmas"]) for p in pool)
-        if missing and not named and topic_before and topic_before != topic:
-            before = topic_passages(condition, topic_before)
-            if any(named_terms & set(p["lemmas"]) for p in before):
-                return answer_topic(store, condition, topic_before, lemmas, urgent, named)
+        # ("could a D and C do it?" after the causes: the near topic of that one.)
+        for earlier in (topic_before, NEAR_TOPICS.get(topic_before or "")):
+            if missing and not named and earlier and earlier != topic:
+                if any(named_terms & set(p["lemmas"]) for p in topic_passages(condition, earlier)):
+                    return answer_topic(store, condition, earlier, lemmas, urgent, named)
         if missing and not named:
             # A term of the article asked about for a topic the article does not give it:
             # "what are the symptoms of Ehlers-Danlos syndrome", "how is a cone biopsy done".

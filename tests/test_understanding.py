@@ -345,3 +345,26 @@ def test_who_is_typing_on_a_shared_phone_is_no_subject(about):
                  "(kofi) right, but why does it happen?"):  # fmt: skip
         found = about("ask_causes", text, remembered="cervical insufficiency", topic="what_is")
         assert found.answered and found.topic == "causes", found
+
+
+def test_it_is_the_stitch_even_when_the_nlu_hears_recurrence(about_after_fact):
+    found = about_after_fact("ask_recurrence", "do they take it out before she gives birth?",
+                             "cerclage")  # fmt: skip
+    assert found.answered and found.label in ("cerclage", "stitch removal"), found
+    again = about_after_fact("ask_recurrence", "and would she need it again next time?", "cerclage")
+    assert again.answered and again.topic == "recurrence" and again.label != "cerclage", again
+
+
+def test_a_term_after_the_causes_is_asked_of_the_risk_factors(about):
+    found = about("ask_treatment", "and a D and C some years ago, might that have done it?",
+                  remembered="cervical insufficiency", topic="causes")  # fmt: skip
+    assert found.answered and found.topic == "risk_factors", found
+
+
+def test_an_unsure_what_about_keeps_the_topic_it_follows(ask_unsure):
+    found = ask_unsure(
+        "what about after four losses in the middle months?",
+        {"ask_timing": 0.38, "ask_recurrence": 0.35},
+        topic="recurrence",
+    )
+    assert found.answered and found.topic == "recurrence", found
