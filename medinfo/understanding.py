@@ -364,11 +364,14 @@ def other_subject_words(store: KnowledgeStore, question: Question) -> List[str]:
     names of who is typing and plain English in a story around the question ("my dr
     basically just shrugged"); the thing a question asks about is checked apart
     (asked_object_words)."""
-    terms = term_phrase_words(store, question.text or "") | speakers(store, question.text)
-    pairs = [(s, lemma) for s, lemma in question.words if s not in terms]
+    terms = term_phrase_words(store, question.text or "")
+    names = speakers(store, question.text)
+    pairs = [(s, lemma) for s, lemma in question.words if s not in terms | names]
     foreign = unknown_words(pairs, store.vocabulary, store.everyday_words)
     content = [s for s, _ in question.words if len(s) >= 3 and s not in STOP_WORDS]
-    if len(content) >= STORY_LENGTH or about_the_condition(store, question):  # head words too
+    # In a story, or said of the condition or a term of the article ("a D and C in the
+    # seventies"), plain English is a detail.
+    if len(content) >= STORY_LENGTH or about_the_condition(store, question) or terms:
         foreign = [w for w in foreign if w not in store.plain_words]
     foreign += [
         s
@@ -419,11 +422,7 @@ def resolve_subject(store: KnowledgeStore, question: Question) -> Tuple[Optional
     back to it from another subject."""
     known = named_condition(store, question) or head_word_condition(store, question)
     for entity in question.entities:
-        if store.find(entity):
-            continue
-        # A name made only of article words or term phrases ("Ehlers-Danlos") is a term.
-        words = set(normalise(entity).split())
-        if not words <= store.vocabulary | term_phrase_words(store, entity):
+        if not store.find(entity) and not names_a_term(store, entity):
             return None, entity
     foreign = other_subject_words(store, question)
     if foreign and off_topic(question.words, foreign, bool(known)):
@@ -438,10 +437,18 @@ def resolve_subject(store: KnowledgeStore, question: Question) -> Tuple[Optional
     if remembered:
         return remembered, ""
     if question.remembered:  # the conversation is about another subject: "what causes it?"
-        if about_the_condition(store, question):  # unless it speaks of the stitch again
+        # unless it speaks of the stitch again, or the "subject" was a term of the article
+        # (the NLU fills the slot with any name it finds: "what about Ehlers-Danlos?")
+        if about_the_condition(store, question) or names_a_term(store, question.remembered):
             return store.conditions[0] if len(store.conditions) == 1 else None, ""
         return None, question.remembered
     return (store.conditions[0], "") if len(store.conditions) == 1 else (None, "")
+
+
+def names_a_term(store: KnowledgeStore, name: str) -> bool:
+    """Is the name made only of article words or term phrases ("Ehlers-Danlos")?"""
+    words = set(normalise(name).split())
+    return bool(words) and words <= store.vocabulary | term_phrase_words(store, name)
 
 
 def names_a_subject(store: KnowledgeStore, question: Question, x: str) -> bool:

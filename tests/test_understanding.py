@@ -368,3 +368,13 @@ def test_an_unsure_what_about_keeps_the_topic_it_follows(ask_unsure):
         topic="recurrence",
     )
     assert found.answered and found.topic == "recurrence", found
+
+
+def test_a_term_of_the_article_is_no_other_subject_to_remember(about):
+    # The NLU fills the `condition` slot with any name it finds, an article term included.
+    text = "what about ehlers danlos, my aunt has it, should I worry"
+    found = about("ask_risk_factors", text, entities=["ehlers danlos"],
+                  remembered="ehlers danlos", topic="causes")  # fmt: skip
+    assert found.answered and found.topic == "risk_factors", found
+    found = about("ask_risk_factors", "Could a D and C be to blame? I had one in the eighties.")
+    assert found.answered, found  # plain English said of a term is a detail
