@@ -124,6 +124,10 @@ CONSEQUENCE = re.compile(
     r"\b(?:does|do|can|could|will|would|might|may) .+? (?:cause|lead to|result in|give you)"
     r" (?P<x>.+)"
 )
+WHAT_IS_NAME = re.compile(
+    r"^(?:so |ok |and |but )?(?:what is|whats|what s|what are|what does)"
+    r" (?:a |an |the |this |that )?(?P<x>.+?)(?: exactly| actually| mean| even)*$"
+)
 DETERMINERS = {"the", "a", "an", "my", "your", "her", "his", "their", "our", "any", "some"}
 # Where the asked object ends: "causes it or nah", "risk of recurrence with multiple losses".
 OBJECT_END = re.compile(
@@ -236,6 +240,8 @@ def understand_message(store: KnowledgeStore, question: Question) -> Understandi
         # "what about after three losses?": unsure, the follow-up keeps the topic it follows.
         if follow and in_conversation_about(store, question):
             topic = question.topic_before
+    if topic and asks_what_it_is(store, question):
+        topic = "what_is"  # "...scared. what is an incompetent cervix?": not its causes
     if question.intent == EMERGENCY_INTENT:
         topic = "symptoms"  # the article's warning signs, if the message is about it
     if topic is None:  # the subject of the conversation stays what it was
@@ -262,6 +268,16 @@ def understand_message(store: KnowledgeStore, question: Question) -> Understandi
     if not named and not asks_again and not asked_fact(store, subject, text_lemmas):
         text_lemmas |= fact_of_pronoun(store, question)
     return answer_topic(store, subject, topic, text_lemmas, urgent, named, question.topic_before)
+
+
+def asks_what_it_is(store: KnowledgeStore, question: Question) -> bool:
+    """Does a sentence of the message ask only what the condition is, by one of its names
+    ("what is an incompetent cervix?"), whatever story comes around it?"""
+    for sentence in re.split(r"[?.!\n]+", question.text or ""):
+        match = WHAT_IS_NAME.match(normalise(sentence))
+        if match and store.find(match.group("x")):
+            return True
+    return False
 
 
 def best_guess(question: Question) -> Optional[str]:

@@ -378,3 +378,10 @@ def test_a_term_of_the_article_is_no_other_subject_to_remember(about):
     assert found.answered and found.topic == "risk_factors", found
     found = about("ask_risk_factors", "Could a D and C be to blame? I had one in the eighties.")
     assert found.answered, found  # plain English said of a term is a detail
+
+
+def test_a_sentence_asking_what_the_condition_is_asks_what_it_is(about):
+    found = about("ask_causes", "my niece is 19 and frightened of losing it. what's a weak cervix?")
+    assert found.answered and found.topic == "what_is", found
+    found = about("ask_causes", "what is it that makes a weak cervix open?")
+    assert found.topic == "causes", found
