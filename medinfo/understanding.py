@@ -126,7 +126,11 @@ CONSEQUENCE = re.compile(
 )
 WHAT_IS_NAME = re.compile(
     r"^(?:so |ok |and |but )?(?:what is|whats|what s|what are|what does)"
-    r" (?:a |an |the |this |that )?(?P<x>.+?)(?: exactly| actually| mean| even)*$"
+    r" (?:a |an |the |this |that )?(?P<x>.+?)(?: exactly| actually| mean| even| then)*$"
+)
+WHAT_IS_POINTER = re.compile(
+    r"^(?:so |ok |and |but )?(?:what is|whats|what s|what does) (?:it|that|this)"
+    r"(?: exactly| actually| mean| even| then)*$"
 )
 DETERMINERS = {"the", "a", "an", "my", "your", "her", "his", "their", "our", "any", "some"}
 # Where the asked object ends: "causes it or nah", "risk of recurrence with multiple losses".
@@ -273,9 +277,13 @@ def understand_message(store: KnowledgeStore, question: Question) -> Understandi
 def asks_what_it_is(store: KnowledgeStore, question: Question) -> bool:
     """Does a sentence of the message ask only what the condition is, by one of its names
     ("what is an incompetent cervix?"), whatever story comes around it?"""
+    named = bool(named_condition(store, question))
     for sentence in re.split(r"[?.!\n]+", question.text or ""):
         match = WHAT_IS_NAME.match(normalise(sentence))
+        # "... lists 'Dx: cervical insufficiency'. what is that exactly?"
         if match and store.find(match.group("x")):
+            return True
+        if named and WHAT_IS_POINTER.match(normalise(sentence)):
             return True
     return False
 

@@ -385,3 +385,6 @@ def test_a_sentence_asking_what_the_condition_is_asks_what_it_is(about):
     assert found.answered and found.topic == "what_is", found
     found = about("ask_causes", "what is it that makes a weak cervix open?")
     assert found.topic == "causes", found
+    text = "The clinic letter says 'cervical incompetence, for review'. What is that exactly?"
+    found = about("ask_symptoms", text)
+    assert found.answered and found.topic == "what_is", found
