@@ -209,14 +209,11 @@ REASONS = {
 
 def understand(store: KnowledgeStore, question: Question) -> Understanding:
     """Decide the subject, the topic and the passages (module docstring). Right after a
-    danger sign, the urgent advice comes again ("she asks if she should just lie down"),
-    before the answer if the article answers, instead of a Not Found if not."""
+    danger sign, the urgent advice comes again, before whatever the reply is ("she asks if
+    she should just lie down"; "can they still put a stitch in?")."""
     found = understand_message(store, question)
     found.danger_described = found.urgent
-    if question.urgent_before and not found.urgent:
-        found.urgent = True
-        if not found.answered:
-            found.reason, found.about = "urgent_only", None
+    found.urgent = found.urgent or question.urgent_before
     return found
 
 

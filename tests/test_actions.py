@@ -111,8 +111,7 @@ def test_right_after_a_danger_sign_the_next_reply_gives_the_urgent_advice_again(
         ActionNotFound(), tracker("the car is at work, should I get a taxi?", "out_of_scope",
                                   slots=slots)
     )  # fmt: skip
-    assert messages[0]["text"] == URGENT
-    assert not any(m["text"].startswith("Not Found") for m in messages)
+    assert messages[0]["text"] == URGENT and messages[1]["text"].startswith("Not Found")
     assert SlotSet("urgent_before", False) in events  # once, not for the rest of the chat
     messages, _ = run(
         ActionAnswerQuestion(),
