@@ -51,7 +51,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 logger = logging.getLogger(__name__)
 
-RECENT_TURNS = 10
+RECENT_TURNS = 3
 CACHED_CONVERSATIONS = 1000
 IDLE_SECONDS = 600.0  # a conversation's turns come minutes apart; after that it is reloaded
 STORED = "_events_in_store"  # on a loaded tracker: how many of its events the store holds
