@@ -268,15 +268,20 @@ class RecentSQLTrackerStore(SQLTrackerStore):
             )
             sa.event.listen(self.engine, "connect", tune_sqlite)
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
-        # The queries below find a session's start, its last turns and its slots by type.
+        # The queries below find a session's start, its last turns and its slots by type,
+        # and a conversation's newest row (PostgreSQL cannot order by id on sender_id alone).
         try:
             with self.engine.begin() as connection:
-                connection.execute(
-                    sa.text(
-                        "CREATE INDEX IF NOT EXISTS ix_events_sender_type_id"
-                        " ON events (sender_id, type_name, id)"
+                for name, columns in (
+                    ("type_id", "sender_id, type_name, id"),
+                    ("id_id", "sender_id, id"),
+                ):
+                    connection.execute(
+                        sa.text(
+                            f"CREATE INDEX IF NOT EXISTS ix_events_sender_{name}"
+                            f" ON events ({columns})"
+                        )
                     )
-                )
         except sa.exc.DBAPIError as error:  # replicas starting at once: one of them made it
             logger.warning("Could not create the events index: %s", error)
 
