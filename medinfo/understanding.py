@@ -275,12 +275,12 @@ def asks_what_it_is(store: KnowledgeStore, question: Question) -> bool:
     """Does a sentence of the message ask only what the condition is, by one of its names
     ("what is an incompetent cervix?"), whatever story comes around it?"""
     named = bool(named_condition(store, question))
-    for sentence in re.split(r"[?.!\n]+", question.text or ""):
-        match = WHAT_IS_NAME.match(normalise(sentence))
-        # "... lists 'Dx: cervical insufficiency'. what is that exactly?"
+    for sentence in (normalise(s) for s in re.split(r"[?.!\n]+", question.text or "")):
+        match = WHAT_IS_NAME.match(sentence)
         if match and store.find(match.group("x")):
             return True
-        if named and WHAT_IS_POINTER.match(normalise(sentence)):
+        # "... lists 'Dx: cervical insufficiency'. what is that exactly?"
+        if named and WHAT_IS_POINTER.match(sentence):
             return True
     return False
 
@@ -457,11 +457,12 @@ def resolve_subject(store: KnowledgeStore, question: Question) -> Tuple[Optional
     remembered = store.find(question.remembered)
     if remembered:
         return remembered, ""
-    if question.remembered:  # the conversation is about another subject: "what causes it?"
-        # unless it speaks of the stitch again, or the "subject" was a term of the article
-        # (the NLU fills the slot with any name it finds: "what about Ehlers-Danlos?")
-        if about_the_condition(store, question) or names_a_term(store, question.remembered):
-            return store.conditions[0] if len(store.conditions) == 1 else None, ""
+    # The conversation is about another subject ("what causes it?"), unless the message
+    # speaks of the stitch again or that "subject" was a term of the article (the NLU fills
+    # the slot with any name it finds: "what about Ehlers-Danlos?").
+    if question.remembered and not (
+        about_the_condition(store, question) or names_a_term(store, question.remembered)
+    ):
         return None, question.remembered
     return (store.conditions[0], "") if len(store.conditions) == 1 else (None, "")
 

@@ -11,8 +11,10 @@ from medinfo.understanding import Question, understand
 
 @pytest.fixture
 def about(store, nlp):
-    def about(intent, text, entities=(), remembered=None, topic=None, hint=None):
-        question = Question(intent, text, words(nlp, text), list(entities), remembered, topic, hint)
+    def about(intent, text, entities=(), remembered=None, topic=None, hint=None, **more):
+        question = Question(
+            intent, text, words(nlp, text), list(entities), remembered, topic, hint, **more
+        )
         return understand(store, question)
 
     return about
@@ -249,31 +251,22 @@ def test_it_after_a_named_fact_is_that_fact(about, about_after_fact):
 
 
 @pytest.fixture
-def about_after_fact(store, nlp):
+def about_after_fact(about):
     def about_after_fact(intent, text, fact):
-        question = Question(intent, text, words(nlp, text), [], "cervical insufficiency",
-                            "treatment", None, fact)  # fmt: skip
-        return understand(store, question)
+        return about(intent, text, remembered="cervical insufficiency", topic="treatment",
+                     fact_before=fact)  # fmt: skip
 
     return about_after_fact
 
 
 # Follow-ups the NLU is unsure of, in a conversation about the condition (issue 13, item 4).
-def unsure(intent_scores, remembered="cervical insufficiency", topic="diagnosis"):
-    ranking = [("nlu_fallback", 0.5)] + sorted(intent_scores.items(), key=lambda p: -p[1])
-    hint = next((name for name, _ in ranking if name.startswith("ask_")), None)
-    return dict(remembered=remembered, topic=topic, hint=hint, ranking=ranking)
-
-
 @pytest.fixture
-def ask_unsure(store, nlp):
-    def ask_unsure(text, intent_scores, **conversation):
-        context = unsure(intent_scores, **conversation)
-        question = Question(
-            "nlu_fallback", text, words(nlp, text), [], context["remembered"], context["topic"],
-            context["hint"], ranking=context["ranking"],
-        )  # fmt: skip
-        return understand(store, question)
+def ask_unsure(about):
+    def ask_unsure(text, intent_scores, remembered="cervical insufficiency", topic="diagnosis"):
+        ranking = [("nlu_fallback", 0.5)] + sorted(intent_scores.items(), key=lambda p: -p[1])
+        hint = next((name for name, _ in ranking if name.startswith("ask_")), None)
+        return about("nlu_fallback", text, remembered=remembered, topic=topic, hint=hint,
+                     ranking=ranking)  # fmt: skip
 
     return ask_unsure
 
