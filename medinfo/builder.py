@@ -244,6 +244,7 @@ def build_knowledge(
         "article_terms": [],
         "other_subject_words": [],
         "plain_words": [],
+        "health_words": [],
         "conditions": [build_condition(path, rules, nlp) for path in articles],
     }
     # Known only now: build_condition has checked that every meta file is there.
@@ -261,6 +262,7 @@ def build_knowledge(
     knowledge["article_terms"] = sorted(lexicon.article_terms(knowledge["conditions"]))
     knowledge["other_subject_words"] = sorted(subjects - set(rules.not_subjects))
     knowledge["plain_words"] = sorted(lexicon.plain_words(vocabulary, everyday))
+    knowledge["health_words"] = sorted(lexicon.health_words(vocabulary, everyday))
     validate_knowledge(knowledge, str(sources))
     return knowledge
 

@@ -10,6 +10,10 @@ action server reads nothing but knowledge/knowledge.json.
   (medinfo/terminology.py), less the article's own words and the words the training examples
   use for what the article covers ("back", "neck", "bleeding": FRAMING_LINES or more lines).
   Rare words need no list: a word outside `everyday_words` already means another subject.
+- `health_words`: the rarer words of the terminologies (condition-name words, drug and
+  procedure names, both halves) that are neither everyday English nor the article's: with
+  MEDICAL_SHAPE, what a rare word must look like to be another subject in a message about
+  the condition (medinfo/understanding.py).
 - `plain_words`: English rarer than everyday but not rare ("shrugged", "unclear"), none of it
   a word of the terminologies' half 0, a drug name or shaped like a medical term: in a story
   around the question, or in a message about the condition, such a word is a detail, not the
@@ -28,6 +32,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 
 from medinfo.language import COMMON_WORD_LOG_PROB, common_words, english_words, words
+from medinfo.scope import MEDICAL_SHAPE
 from medinfo.terminology import condition_names, drug_names, medical_name_words, procedure_names
 
 TRAINING_DATA = Path(__file__).resolve().parent.parent / "data" / "nlu"
@@ -39,10 +44,6 @@ TERMINOLOGY_HALF = 0  # the half the bot learns from; `make bench` asks about th
 # A word rarer than everyday English but more frequent than this (log10 probability) is plain
 # English unless medical; rarer words than this may name anything ("mittelschmerz", "tvus").
 PLAIN_WORD_LOG_PROB = -16.0
-MEDICAL_SHAPE = re.compile(
-    r"(?:itis|osis|oses|a?emia|omas?|pathy|algia|ectomy|otomy|ostomy|scopy|plasty|cele"
-    r"|rrh?o?ea|uria|trophy|plasia|megaly|penia|cytosis|iasis)$"
-)
 
 
 def asked_word_lines(nlp: Language, folder: Path = TRAINING_DATA) -> Counter:
@@ -100,6 +101,19 @@ def plain_words(vocabulary: FrozenSet[str], everyday: FrozenSet[str]) -> FrozenS
         for w in english_words(PLAIN_WORD_LOG_PROB, COMMON_WORD_LOG_PROB)
         if w.islower() and w not in medical and not MEDICAL_SHAPE.search(w)
     )
+
+
+def health_words(vocabulary: FrozenSet[str], everyday: FrozenSet[str]) -> FrozenSet[str]:
+    """Rare words that may name a health subject (see the module docstring). Both halves of
+    the terminologies: the list is used only for messages about the condition, which no
+    generated out-of-scope question is (tests/test_scope_sets.py checks it), so `make bench`
+    still asks about names the scope decision never saw."""
+    medical = {w for half in (0, 1) for w in medical_name_words(half) + drug_names(half)}
+    medical |= {w for half in (0, 1) for n in procedure_names(half) for w in n.split()}
+    return frozenset(
+        w.lower() for w in medical
+        if len(w) >= 3 and w.isalpha() and w.lower() not in vocabulary | everyday | STOP_WORDS
+    )  # fmt: skip
 
 
 def subject_candidates() -> Iterable[str]:

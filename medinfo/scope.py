@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 from typing import FrozenSet, Iterable, List, Tuple
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -22,6 +23,12 @@ STORY_WORDS_PER_UNKNOWN = 5
 MIN_SHARED_PREFIX = 5  # "miscarried" ~ "miscarriage", "ultrasound" ~ "ultrasonography"
 TYPO_CUTOFF = 0.8
 MIN_TYPO_LENGTH = 5
+# The endings of medical terms ("-itis", "-ectomy"): a rare word of this shape names a health
+# subject even where no terminology lists it.
+MEDICAL_SHAPE = re.compile(
+    r"(?:itis|osis|oses|a?emia|omas?|pathy|algia|ectomy|otomy|ostomy|scopy|plasty|cele"
+    r"|rrh?o?ea|uria|trophy|plasia|megaly|penia|cytosis|iasis)$"
+)
 
 
 def _shares_prefix(word: str, vocabulary: Iterable[str]) -> bool:

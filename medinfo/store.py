@@ -149,6 +149,11 @@ class KnowledgeStore:
         """Plain English rarer than everyday ("shrugged", "unclear"), none of it medical."""
         return frozenset(self.knowledge.get("plain_words", ()))
 
+    @functools.cached_property
+    def health_words(self) -> FrozenSet[str]:
+        """Rare words that may name a health subject ("lupus", "metformin")."""
+        return frozenset(self.knowledge.get("health_words", ()))
+
     def find(self, name: Optional[str]) -> Optional[Condition]:
         """The condition called `name` or one of its aliases, forgiving small typos. Part of
         one condition's name ("incompetent": the classifier marked one word of "incompetent

@@ -21,7 +21,7 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from medinfo.safety import is_emergency
-from medinfo.scope import off_topic, unknown_words
+from medinfo.scope import MEDICAL_SHAPE, off_topic, unknown_words
 from medinfo.store import Condition, KnowledgeStore, Passage, normalise
 
 # (topic, intent, button title, phrase for a lead line), in the order buttons are offered.
@@ -62,6 +62,19 @@ WHAT_ABOUT = [
     ),
     re.compile(
         r"^\W*(?:and\s+)?(?:for\s+)?(?P<x>[^,;?.!]+?)\W+same\s+(?:question|thing)\W*$", re.I
+    ),
+]
+# The same with a question of its own after it ("what about X, is that one of them?", "and
+# aspirin, do they give that too?"), or "and X?": its own question may ask another topic, so
+# only another subject named in X decides it (Not Found, for the topic before).
+CLAUSE = r"(?:\s*\?\W*$|\s*[,?]\s+(?:\S+\s+){0,10}\S+$)"
+WHAT_ABOUT_AND = [
+    re.compile(rf"^\W*(?:{LEAD}\W+)*(?:what|how)\s+about\s+(?P<x>[^,;?.!]+?){CLAUSE}", re.I),
+    re.compile(
+        r"^\W*and\s+(?!(?:what|when|why|how|who|which|where|is|are|do|does|did|can|could|will"
+        r"|would|should|if|then|so|it|that|this|they|she|he|i|you|we)\b)"
+        rf"(?P<x>(?:\w+\s+){{0,2}}\w+){CLAUSE}",
+        re.I,
     ),
 ]
 
@@ -118,6 +131,13 @@ ASKED_OBJECT = [
     re.compile(r"\b(?:give|gives|giving|gave) (?:you|me|her|him|them|someone|people) (?P<x>.+)"),
     re.compile(r"^(?:what is|whats|what are|what does|define) (?P<x>(?:\w+ ?){1,4}?)(?: mean)?$"),
 ]
+# Going back to where the conversation started: "back to the original topic", "anyway, back to
+# my first question".
+BACK_TO_START = re.compile(
+    r"\b(?:back|return(?:ing)?) to (?:the |my |our |your )?(?:original|first|main|earlier"
+    r"|initial|previous|other) (?:topic|question|thing|subject|issue|one)\b",
+    re.I,
+)
 # What a question asks the condition leads to: "does a weak cervix cause autism?". Asked of
 # the condition by name, so it counts even when the condition is named.
 CONSEQUENCE = re.compile(
@@ -143,16 +163,14 @@ PRONOUNS = {
     "she", "he", "her", "my", "your", "its",
 }  # fmt: skip
 # Words that say a message may be about a pregnancy: the urgent advice is for a danger sign in
-# pregnancy, not for breathlessness with asthma.
+# pregnancy, not for breathlessness with asthma. The glossary's words for these count too
+# (`pregnancy_words`): "cx 10mm on TVUS", "estoy de 19 semanas", "19 tydzień".
 PREGNANCY_WORDS = {
     "pregnant", "pregnancy", "preggo", "preggers", "baby", "babies", "week", "weeks", "wks",
     "trimester", "womb", "uterus", "cervix", "cervical", "stitch", "cerclage", "midwife",
     "water", "waters", "labour", "labor", "contraction", "contractions", "fetus", "bump",
-    "expecting", "vagina", "vaginal", "obgyn", "due",
-    # A clinic letter's and other languages' words for the same: when a danger sign is
-    # described, safety comes first ("cx 10mm on TVUS", "estoy de 19 semanas").
-    "cx", "scan", "tvus", "ultrasound", "antenatal", "prenatal", "gestation", "obstetrician",
-    "semanas", "embarazo", "embarazada",
+    "expecting", "vagina", "vaginal", "obgyn", "due", "ultrasonography", "antenatal",
+    "prenatal", "gestation", "obstetrician",
 }  # fmt: skip
 
 
@@ -223,10 +241,17 @@ def understand_message(store: KnowledgeStore, question: Question) -> Understandi
     follow = next((m for p in WHAT_ABOUT for m in [p.match(question.text or "")] if m), None)
     if follow and names_a_subject(store, question, follow.group("x")):
         return follow_up(store, question, follow.group("x"), text_lemmas)
+    other_follow = next(
+        (m for p in WHAT_ABOUT_AND for m in [p.match(question.text or "")] if m), None
+    )
+    if other_follow and names_a_subject(store, question, other_follow.group("x")):
+        found = follow_up(store, question, other_follow.group("x"), text_lemmas)
+        if found.reason == "other_subject":
+            return found
 
     subject, other = resolve_subject(store, question)
     urgent = is_emergency(question.text, question.intent) and (
-        not other or bool(PREGNANCY_WORDS & {w for pair in question.words for w in pair})
+        not other or bool(pregnancy_words(store) & {w for pair in question.words for w in pair})
     )
     topic = INTENT_TOPIC.get(question.intent)
     hinted = INTENT_TOPIC.get(question.topic_hint or "")
@@ -241,7 +266,8 @@ def understand_message(store: KnowledgeStore, question: Question) -> Understandi
         # "what about after three losses?": unsure, the follow-up keeps the topic it follows.
         if follow and in_conversation_about(store, question):
             topic = question.topic_before
-    if topic and asks_what_it_is(store, question):
+    defining = bool(topic) and asks_what_it_is(store, question)
+    if defining:
         topic = "what_is"  # "...scared. what is an incompetent cervix?": not its causes
     if question.intent == EMERGENCY_INTENT:
         topic = "symptoms"  # the article's warning signs, if the message is about it
@@ -268,7 +294,15 @@ def understand_message(store: KnowledgeStore, question: Question) -> Understandi
     asks_again = topic == "recurrence" and bool(text_lemmas & recurrence_words(store))
     if not named and not asks_again and not asked_fact(store, subject, text_lemmas):
         text_lemmas |= fact_of_pronoun(store, question)
-    return answer_topic(store, subject, topic, text_lemmas, urgent, named, question.topic_before)
+    return answer_topic(
+        store, subject, topic, text_lemmas, urgent, named, question.topic_before, defining
+    )
+
+
+def pregnancy_words(store: KnowledgeStore) -> Set[str]:
+    """PREGNANCY_WORDS and the glossary's words for them (knowledge/article_rules.yml)."""
+    glossary = store.question_synonyms.items()
+    return PREGNANCY_WORDS | {word for word, meant in glossary if meant in PREGNANCY_WORDS}
 
 
 def asks_what_it_is(store: KnowledgeStore, question: Question) -> bool:
@@ -394,6 +428,14 @@ def other_subject_words(store: KnowledgeStore, question: Question) -> List[str]:
     # seventies"), plain English is a detail.
     if len(content) >= STORY_LENGTH or about_the_condition(store, question) or terms:
         foreign = [w for w in foreign if w not in store.plain_words]
+    # Said of the condition, or in a conversation about it, a rare word is another subject only
+    # if it may name one: a name ("Regards, Edith"), dialect ("afore the bairn"), another
+    # language's word ("inshallah") or slang ("smth") is not.
+    if about_the_condition(store, question) or in_conversation_about(store, question):
+        lemma_of = dict(question.words)
+        foreign = [
+            w for w in foreign if may_name_health_subject(store, question, w, lemma_of.get(w, w))
+        ]  # fmt: skip
     foreign += [
         s
         for s, lemma in pairs
@@ -401,6 +443,17 @@ def other_subject_words(store: KnowledgeStore, question: Question) -> List[str]:
         and s not in foreign
     ]  # fmt: skip
     return foreign
+
+
+def may_name_health_subject(
+    store: KnowledgeStore, question: Question, surface: str, lemma: str
+) -> bool:
+    """Is a rare word a terminology's word, shaped like a medical term ("-itis"), or written
+    as an acronym ("NIPT", "DVT") in a message not all in capitals?"""
+    if {surface, lemma} & store.health_words or MEDICAL_SHAPE.search(surface):
+        return True
+    text = question.text or ""
+    return not text.isupper() and bool(re.search(rf"\b{re.escape(surface.upper())}\b", text))
 
 
 def asked_object_words(
@@ -412,7 +465,7 @@ def asked_object_words(
     # Sentence by sentence: "...lead to delivery? Please give the week range" asks no range.
     sentences = [normalise(s) for s in re.split(r"[?.!]+", question.text or "")]
     lemma_of = dict(question.words)
-    known = store.vocabulary | store.framing_words | PREGNANCY_WORDS
+    known = store.vocabulary | store.framing_words | pregnancy_words(store)
     found: List[str] = []
     for pattern, text in ((p, t) for p in patterns for t in sentences):
         for match in pattern.finditer(text):
@@ -440,8 +493,11 @@ def consequence_words(store: KnowledgeStore, question: Question) -> List[str]:
 def resolve_subject(store: KnowledgeStore, question: Question) -> Tuple[Optional[Condition], str]:
     """(the article's condition if it is the subject, the other subject's words if not).
     The head word of a condition's name ("back to the cervix thing") brings the conversation
-    back to it from another subject."""
+    back to it from another subject, and so does going back to the first topic when the
+    article has one condition ("ok back to the original topic, how is it managed?")."""
     known = named_condition(store, question) or head_word_condition(store, question)
+    if not known and len(store.conditions) == 1 and BACK_TO_START.search(question.text or ""):
+        known = store.conditions[0]
     for entity in question.entities:
         if not store.find(entity) and not names_a_term(store, entity):
             return None, entity
@@ -522,6 +578,7 @@ def answer_topic(
     urgent: bool,
     named: bool = False,
     topic_before: Optional[str] = None,
+    defining: bool = False,
 ) -> Understanding:
     """The passages of `condition` that answer `topic` (narrowed to a named fact or a term the
     question uses), each list with its lead line, or the reason there are none. A term the
@@ -552,7 +609,14 @@ def answer_topic(
             return Understanding(
                 condition.name, topic, reason="term_topic", about=about, urgent=urgent
             )
-        passages = narrow_to_terms(condition, pool, lemmas, ignore)
+        if topic == "what_is":
+            # What the condition is: an article term asked of picks its passage ("what is a
+            # cerclage?"); the plain words of a story around the question do not ("I did not
+            # understand the word"), nor anything in a question that asks it by name.
+            passages = [p for p in pool if named_terms & set(p["lemmas"])] if not defining else []
+            passages = passages or pool
+        else:
+            passages = narrow_to_terms(condition, pool, lemmas, ignore)
         specific = passages != pool
         if not specific and topic == "what_is":
             passages = topic_passages(condition, topic)

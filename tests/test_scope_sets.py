@@ -9,8 +9,10 @@ import yaml
 from bench import generated, scope
 from bench.blind_sets import ECHO_JACCARD, echoes, install_scope_set, training_trigrams, trigrams
 from bench.sections import SectionJudge
+from medinfo.language import words
 from medinfo.safety import URGENT
 from medinfo.store import KnowledgeStore
+from medinfo.understanding import Question, about_the_condition
 
 
 @pytest.fixture(scope="module")
@@ -104,3 +106,13 @@ def test_every_held_out_file_has_known_labels():
     for path in files:
         loader = scope.load_conversations if "conversations" in path.name else scope.load_questions
         assert loader(Path(path))
+
+
+def test_no_generated_question_is_about_the_condition(store, nlp):
+    """The health words come from both halves of the terminologies (medinfo/lexicon.py)
+    because only messages about the condition use them: none of these may be one."""
+    about = [
+        q for q, _ in generated.questions()
+        if about_the_condition(store, Question("out_of_scope", q, words(nlp, q)))
+    ]  # fmt: skip
+    assert not about

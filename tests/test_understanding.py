@@ -381,3 +381,65 @@ def test_a_sentence_asking_what_the_condition_is_asks_what_it_is(about):
     text = "The clinic letter says 'cervical incompetence, for review'. What is that exactly?"
     found = about("ask_symptoms", text)
     assert found.answered and found.topic == "what_is", found
+
+
+# Said of the condition or in a conversation about it, a rare word is another subject only if
+# it may name one (medinfo/lexicon.py health_words, a medical term's shape, an acronym).
+@pytest.mark.parametrize(
+    "intent, text",
+    [
+        ("ask_treatment", "wee question. does the stitch come oot afore the bairn's born?"),
+        ("ask_recurrence", "If you've had a weak cervix once, can it come back? Joan"),
+        ("ask_diagnosis", "how do they even spot it, is there like a scan or smth"),
+        ("ask_treatment", "habibti is crying. what is the treatment for her weak cervix?"),
+    ],
+)
+def test_names_dialect_and_slang_said_of_the_condition_are_details(about, intent, text):
+    found = about(intent, text, remembered="cervical insufficiency", topic="what_is")
+    assert found.answered and found.subject == "cervical insufficiency", found
+
+
+@pytest.mark.parametrize(
+    "intent, text",
+    [
+        ("ask_treatment", "is it treated the same when she has lupus?"),
+        ("ask_diagnosis", "would the NIPT pick it up?"),
+        ("ask_treatment", "they gave her metformin, does that fix it?"),
+        ("ask_diagnosis", "could a hysteroscopy show it?"),
+    ],
+)
+def test_a_health_subject_said_of_the_condition_stays_another_subject(about, intent, text):
+    found = about(intent, text, remembered="cervical insufficiency", topic="treatment")
+    assert not found.answered and found.reason == "other_subject", found
+
+
+def test_a_story_around_what_it_is_does_not_pick_the_passage(about, store):
+    text = "What is incompetent cervix? Doctor say this word to me and I not understand it"
+    found = about("ask_what_is", text, entities=["incompetent cervix"])
+    definition = texts(store.conditions[0].data["definition"])
+    assert found.answered and set(definition) <= set(texts(found.passages)), found
+
+
+def test_and_another_subject_with_a_question_after_it_is_not_found(about):
+    for text in ("and aspirin, do they give that as well?",
+                 "What about chlamydia? She was treated for it last year."):  # fmt: skip
+        found = about("ask_treatment", text, remembered="cervical insufficiency",
+                      topic="treatment")  # fmt: skip
+        assert not found.answered and found.topic == "treatment", found
+    found = about("ask_treatment", "and progesterone, how would she take it?",
+                  remembered="cervical insufficiency", topic="diagnosis")  # fmt: skip
+    assert found.answered and found.label == "progesterone", found
+
+
+def test_back_to_the_original_topic_returns_to_the_condition(about):
+    found = about("ask_treatment", "ok back to the original topic, how is it managed?",
+                  remembered="placenta praevia", topic="what_is")  # fmt: skip
+    assert found.answered and found.subject == "cervical insufficiency", found
+    other = about("ask_treatment", "ok, how is it managed?", remembered="placenta praevia",
+                  topic="what_is")  # fmt: skip
+    assert not other.answered, other
+
+
+def test_a_danger_sign_in_polish_words_gets_the_urgent_advice(about):
+    text = "I am 19 tydzień and I feel big pressure down there and little krwawienie started"
+    assert about("report_emergency", text).urgent
