@@ -10,10 +10,10 @@ action server reads nothing but knowledge/knowledge.json.
   (medinfo/terminology.py), less the article's own words and the words the training examples
   use for what the article covers ("back", "neck", "bleeding": FRAMING_LINES or more lines).
   Rare words need no list: a word outside `everyday_words` already means another subject.
-- `health_words`: the rarer words of the terminologies (condition-name words, drug and
-  procedure names, both halves) that are neither everyday English nor the article's: with
-  MEDICAL_SHAPE, what a rare word must look like to be another subject in a message about
-  the condition (medinfo/understanding.py).
+- `health_words`: the rarer words of the terminologies (the words of the short condition
+  names, drug and procedure names, both halves) that are neither everyday English nor the
+  article's: with MEDICAL_SHAPE, what a rare word must look like to be another subject in a
+  message about the condition (medinfo/understanding.py).
 - `plain_words`: English rarer than everyday but not rare ("shrugged", "unclear"), none of it
   a word of the terminologies' half 0, a drug name or shaped like a medical term: in a story
   around the question, or in a message about the condition, such a word is a detail, not the
@@ -108,8 +108,11 @@ def health_words(vocabulary: FrozenSet[str], everyday: FrozenSet[str]) -> Frozen
     the terminologies: the list is used only for messages about the condition, which no
     generated out-of-scope question is (tests/test_scope_sets.py checks it), so `make bench`
     still asks about names the scope decision never saw."""
-    medical = {w for half in (0, 1) for w in medical_name_words(half) + drug_names(half)}
-    medical |= {w for half in (0, 1) for n in procedure_names(half) for w in n.split()}
+    # The words of the short condition names, not of every description: "uncertain" (of
+    # "neoplasm of uncertain behavior") names nothing.
+    names = [n for half in (0, 1) for n in condition_names(half) + procedure_names(half)]
+    medical = {w for n in names for w in n.replace("-", " ").split()}
+    medical |= {w for half in (0, 1) for w in drug_names(half)}
     return frozenset(
         w.lower() for w in medical
         if len(w) >= 3 and w.isalpha() and w.lower() not in vocabulary | everyday | STOP_WORDS

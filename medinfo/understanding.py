@@ -142,7 +142,7 @@ BACK_TO_START = re.compile(
 # the condition by name, so it counts even when the condition is named.
 CONSEQUENCE = re.compile(
     r"\b(?:does|do|can|could|will|would|might|may) .+? (?:cause|lead to|result in|give you)"
-    r" (?P<x>.+)"
+    r" (?!(?:is|are|was|were|has|had|been)\b)(?P<x>.+)"  # not "...the cause is established"
 )
 WHAT_IS_NAME = re.compile(
     r"^(?:so |ok |and |but )?(?:what is|whats|what s|what are|what does)"
