@@ -370,7 +370,8 @@ def markdown(r: Dict) -> str:
                 else ""
             )
             + " The concurrent row is"
-            " the median of three rounds by throughput; all rounds (turns/s, p50, p95, errors): "
+            f" the median of {len(s.get('rounds', []))} rounds by throughput; all rounds"
+            " (turns/s, p50, p95, errors): "
             + "; ".join(
                 f"{x['turns_per_s']:.1f}, {x['p50_ms']:.0f} ms, {x['p95_ms']:.0f} ms, {x['errors']}"
                 for x in s.get("rounds", [])

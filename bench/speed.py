@@ -1,6 +1,6 @@
 """Latency and throughput through the REST webhook, with the action server, after a warm-up:
 one conversation in sequence (a knowledge turn, then a small-talk "hi" turn, alternately, so
-both see the same load), then many conversations at once, in three rounds of which the median
+both see the same load), then many conversations at once, in five rounds of which the median
 is reported; and one long conversation, to see whether a turn costs more as it grows.
 
 Several bots (one per tracker store) are measured side by side, turn by turn and round by
@@ -34,7 +34,7 @@ SCRIPT = [
 ]
 SMALL_TALK = "hi"
 TIMEOUT = aiohttp.ClientTimeout(total=30)
-ROUNDS = 3  # of the concurrent conversations
+ROUNDS = 5  # of the concurrent conversations: their median, as one short burst is noisy
 
 
 def percentile(values: List[float], q: float) -> float:
