@@ -46,6 +46,7 @@ FACT_TOPIC_WORDS = {
 }  # fmt: skip
 EMERGENCY_INTENT = "report_emergency"
 UNSURE_FLOOR = 0.3  # below the fallback's 0.5, a follow-up's intent still worth taking
+SURE_TOPIC = 0.9  # the NLU is sure the message asks this topic
 STORY_LENGTH = 8  # content words: a message this long tells a story around its question
 MAX_TERM_PASSAGES = 3  # a word in at most this many passages names something specific
 
@@ -319,6 +320,11 @@ def asks_what_it_is(store: KnowledgeStore, question: Question) -> bool:
     return False
 
 
+def confidence(question: Question) -> float:
+    """The NLU's confidence in the message's intent (0 when no ranking was given)."""
+    return dict(question.ranking).get(question.intent, 0.0)
+
+
 def best_guess(question: Question) -> Optional[str]:
     """The NLU's best intent below the fallback's threshold, if it is more than a guess
     ("ok thx. trying to sleep now": out_of_scope 0.40, thanks 0.29 before any topic)."""
@@ -424,9 +430,11 @@ def other_subject_words(store: KnowledgeStore, question: Question) -> List[str]:
     pairs = [(s, lemma) for s, lemma in question.words if s not in terms | names]
     foreign = unknown_words(pairs, store.vocabulary, store.everyday_words)
     content = [s for s, _ in question.words if len(s) >= 3 and s not in STOP_WORDS]
-    # In a story, or said of the condition or a term of the article ("a D and C in the
-    # seventies"), plain English is a detail.
-    if len(content) >= STORY_LENGTH or about_the_condition(store, question) or terms:
+    # In a story, said of the condition or a term of the article ("a D and C in the
+    # seventies"), or in a question the NLU is sure asks a topic ("my dr just shrugged"),
+    # plain English is a detail.
+    sure = question.intent in INTENT_TOPIC and confidence(question) >= SURE_TOPIC
+    if len(content) >= STORY_LENGTH or about_the_condition(store, question) or terms or sure:
         foreign = [w for w in foreign if w not in store.plain_words]
     # Said of the condition, or in a conversation about it, a rare word is another subject only
     # if it may name one: a name ("Regards, Edith"), dialect ("afore the bairn"), another

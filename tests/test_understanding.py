@@ -443,3 +443,15 @@ def test_back_to_the_original_topic_returns_to_the_condition(about):
 def test_a_danger_sign_in_polish_words_gets_the_urgent_advice(about):
     text = "I am 19 tydzień and I feel big pressure down there and little krwawienie started"
     assert about("report_emergency", text).urgent
+
+
+def test_plain_english_is_a_detail_when_the_nlu_is_sure_of_the_topic(about):
+    text = "does anyone know what causes it? my doctor just shrugged"
+    sure = about("ask_causes", text, ranking=[("ask_causes", 0.99)])
+    assert sure.answered and sure.topic == "causes", sure
+    unsure = about("ask_causes", text, ranking=[("ask_causes", 0.6)])
+    assert not unsure.answered and unsure.reason == "other_subject", unsure
+    # A word rarer than plain English stays a subject however sure the NLU is.
+    other = about("ask_risk_factors", "who gets mittelschmerz most?",
+                  ranking=[("ask_risk_factors", 0.99)])  # fmt: skip
+    assert not other.answered, other
