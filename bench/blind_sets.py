@@ -12,7 +12,8 @@ article's, and any name marked elsewhere in the training data; the writers mark 
 lines that are already training examples or that another writer filed under a different
 intent, and moves the answer questions to the answer files read while tuning
 (`bench/answers_dev/`). A spent scope set gives its single questions and each conversation's
-first turn, its label as the intent (`not_found` is out_of_scope, `urgent` report_emergency)."""
+first turn and its later turns that ask a topic, each label as the intent (`not_found` is
+out_of_scope, `urgent` report_emergency)."""
 
 from __future__ import annotations
 
@@ -198,11 +199,18 @@ LABEL_INTENT = {
 
 
 def scope_examples(path: Path) -> Dict[str, List[str]]:
-    """{intent: lines} of a spent scope set: its single questions, and the first turn of each
-    conversation (a later turn's label depends on the turns before it)."""
+    """{intent: lines} of a spent scope set: its single questions, the first turn of each
+    conversation, and the later turns that ask a topic of the article or describe a danger
+    sign ("timing?", "and they take it out when"). A later turn's Not Found depends on the
+    turns before it ("is it common?"), so those are left out."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if "conversations" in data:
-        rows = [(c["turns"][0]["text"], c["turns"][0]["expect"]) for c in data["conversations"]]
+        turns = [(i, t) for c in data["conversations"] for i, t in enumerate(c["turns"])]
+        rows = [
+            (t["text"], t["expect"])
+            for i, t in turns
+            if i == 0 or (t["expect"] in LABEL_INTENT and t["expect"] != "not_found")
+        ]
     else:
         rows = [(q["text"], q["section"]) for q in data["questions"]]
     found: Dict[str, List[str]] = {}

@@ -254,11 +254,12 @@ def build_knowledge(
         for name, spec in fact_specs(rules, read_meta(path.with_suffix(".meta.yml"))).items()
     }
     asked = lexicon.asked_word_lines(nlp, training)
+    asking = lexicon.asking_word_lines(nlp, training)
     everyday = lexicon.everyday_words(asked)
     vocabulary = KnowledgeStore(knowledge).vocabulary
-    subjects = lexicon.other_subject_words(nlp, vocabulary, everyday, asked)
+    subjects = lexicon.other_subject_words(nlp, vocabulary, everyday, asking)
     knowledge["everyday_words"] = sorted(everyday)
-    knowledge["framing_words"] = sorted(lexicon.framing_words(asked))
+    knowledge["framing_words"] = sorted(lexicon.framing_words(asking))
     knowledge["article_terms"] = sorted(lexicon.article_terms(knowledge["conditions"]))
     knowledge["other_subject_words"] = sorted(subjects - set(rules.not_subjects))
     knowledge["plain_words"] = sorted(lexicon.plain_words(vocabulary, everyday))

@@ -46,14 +46,16 @@ TERMINOLOGY_HALF = 0  # the half the bot learns from; `make bench` asks about th
 PLAIN_WORD_LOG_PROB = -16.0
 
 
-def asked_word_lines(nlp: Language, folder: Path = TRAINING_DATA) -> Counter:
+def asked_word_lines(
+    nlp: Language, folder: Path = TRAINING_DATA, leave_out: Iterable[str] = ("out_of_scope",)
+) -> Counter:
     """{word or lemma: how many training examples the bot answers use it} (every intent but
-    out_of_scope), entity-marked names left out: a marked name ("what is
+    those left out), entity-marked names left out: a marked name ("what is
     [endometriosis](condition)") is another subject, not a way of asking."""
     counts: Counter = Counter()
     for path in sorted(folder.glob("*.yml")):
         for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
-            if item.get("intent") in (None, "out_of_scope"):
+            if item.get("intent") in (None, *leave_out):
                 continue
             for line in item["examples"].splitlines():
                 text = MARKED_ENTITY.sub(" ", line.strip()[2:])
@@ -61,8 +63,14 @@ def asked_word_lines(nlp: Language, folder: Path = TRAINING_DATA) -> Counter:
     return counts
 
 
+def asking_word_lines(nlp: Language, folder: Path = TRAINING_DATA) -> Counter:
+    """As `asked_word_lines`, without the danger signs described: "fluid down my legs" is no
+    way of asking, and "leg" must stay another subject ("how do they fix a broken leg")."""
+    return asked_word_lines(nlp, folder, ("out_of_scope", "report_emergency"))
+
+
 def framing_words(asked: Counter) -> FrozenSet[str]:
-    """Words of FRAMING_LINES or more answerable training lines."""
+    """Words of FRAMING_LINES or more training lines that ask (`asking_word_lines`)."""
     return frozenset(w for w, n in asked.items() if n >= FRAMING_LINES)
 
 
@@ -86,7 +94,26 @@ def article_terms(conditions: Iterable[dict], max_passages: int = 3) -> FrozenSe
 
 
 def everyday_words(asked: Counter) -> FrozenSet[str]:
-    return common_words() | frozenset(asked)
+    """Everyday English and the words of the training lines the bot answers, less the
+    terminologies' words and medical-shaped words that only one line uses: "hysteroscopy" in
+    one diagnosis question ("could a hysteroscopy pick it up?") is no everyday word;
+    "spinal", asked in several anaesthesia questions, is."""
+    medical = terminology_words()
+    return common_words() | frozenset(
+        w for w, n in asked.items()
+        if n >= 2 or (w not in medical and not MEDICAL_SHAPE.search(w))
+    )  # fmt: skip
+
+
+def terminology_words() -> FrozenSet[str]:
+    """The words of the terminologies' short condition names, procedure and drug names (both
+    halves), lower case."""
+    # The words of the short condition names, not of every description: "uncertain" (of
+    # "neoplasm of uncertain behavior") names nothing.
+    names = [n for half in (0, 1) for n in condition_names(half) + procedure_names(half)]
+    medical = {w for n in names for w in n.replace("-", " ").split()}
+    medical |= {w for half in (0, 1) for w in drug_names(half)}
+    return frozenset(w.lower() for w in medical if w.isalpha())
 
 
 def plain_words(vocabulary: FrozenSet[str], everyday: FrozenSet[str]) -> FrozenSet[str]:
@@ -108,14 +135,9 @@ def health_words(vocabulary: FrozenSet[str], everyday: FrozenSet[str]) -> Frozen
     the terminologies: the list is used only for messages about the condition, which no
     generated out-of-scope question is (tests/test_scope_sets.py checks it), so `make bench`
     still asks about names the scope decision never saw."""
-    # The words of the short condition names, not of every description: "uncertain" (of
-    # "neoplasm of uncertain behavior") names nothing.
-    names = [n for half in (0, 1) for n in condition_names(half) + procedure_names(half)]
-    medical = {w for n in names for w in n.replace("-", " ").split()}
-    medical |= {w for half in (0, 1) for w in drug_names(half)}
     return frozenset(
-        w.lower() for w in medical
-        if len(w) >= 3 and w.isalpha() and w.lower() not in vocabulary | everyday | STOP_WORDS
+        w for w in terminology_words()
+        if len(w) >= 3 and w not in vocabulary | everyday | STOP_WORDS
     )  # fmt: skip
 
 

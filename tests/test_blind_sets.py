@@ -98,14 +98,16 @@ def test_a_spent_scope_set_becomes_training_lines_with_intents(tmp_path):
                                {"text": "and when?", "expect": "timing"}]},
         {"id": "c2", "turns": [{"text": "what is a weak cervix", "expect": "what_is"}]},
         {"id": "c3", "turns": [{"text": "is a weak cervix common", "expect": "not_found"},
-                               {"text": "why though", "expect": "causes"}]},
+                               {"text": "why though", "expect": "causes"},
+                               {"text": "is it common?", "expect": "not_found"}]},
     ]}))  # fmt: skip
-    assert retire_scope([answers, talks], at) == {"added": 4, "conflicts": 0}
+    assert retire_scope([answers, talks], at) == {"added": 6, "conflicts": 0}
     merged = intent_examples(at.training / "retired_blind_sets.yml")
     assert merged == {
         "ask_what_is": ["what is a weak cervix"],  # already there: not twice
-        "ask_causes": ["why does a [weak cervix](condition) open"],
+        "ask_causes": ["why does a [weak cervix](condition) open", "why though"],
         "out_of_scope": ["how much does the stitch cost", "is a [weak cervix](condition) common"],
         "report_emergency": ["im bleeding at 20 weeks"],
-    }  # a later turn ("and when?") and small talk are not taken
+        "ask_timing": ["and when?"],
+    }  # a later turn's Not Found ("is it common?") and small talk are not taken
     assert answers.exists() and talks.exists()

@@ -224,3 +224,26 @@ def test_facts_of_one_article_live_in_its_meta_file():
     meta = builder.read_meta(ARTICLE.with_suffix(".meta.yml"))
     assert not {"cerclage", "progesterone", "stitch_removal"} & set(rules.facts)
     assert {"cerclage", "progesterone", "stitch_removal"} <= set(meta["facts"])
+
+
+def test_a_rare_health_word_of_one_training_line_is_no_everyday_word():
+    from collections import Counter
+
+    from medinfo import lexicon
+
+    everyday = lexicon.everyday_words(Counter({"hysteroscopy": 1, "spinal": 3, "mumbled": 1}))
+    assert "hysteroscopy" not in everyday  # "could a hysteroscopy pick it up?", once
+    assert {"spinal", "mumbled"} <= everyday
+
+
+def test_described_danger_signs_are_no_way_of_asking(nlp, tmp_path):
+    from medinfo import lexicon
+
+    lines = "\n".join(f"    - fluid is running down my legs at {n} weeks" for n in range(18, 24))
+    (tmp_path / "nlu.yml").write_text(
+        f'version: "3.1"\nnlu:\n- intent: report_emergency\n  examples: |\n{lines}\n'
+        "- intent: ask_symptoms\n  examples: |\n    - what are the signs\n"
+    )
+    assert lexicon.asked_word_lines(nlp, tmp_path)["leg"] == 6
+    assert lexicon.asking_word_lines(nlp, tmp_path)["leg"] == 0
+    assert lexicon.asking_word_lines(nlp, tmp_path)["sign"] == 1

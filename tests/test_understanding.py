@@ -446,7 +446,7 @@ def test_a_danger_sign_in_polish_words_gets_the_urgent_advice(about):
 
 
 def test_plain_english_is_a_detail_when_the_nlu_is_sure_of_the_topic(about):
-    text = "does anyone know what causes it? my doctor just shrugged"
+    text = "does anyone know what causes it? my doctor just mumbled"
     sure = about("ask_causes", text, ranking=[("ask_causes", 0.99)])
     assert sure.answered and sure.topic == "causes", sure
     unsure = about("ask_causes", text, ranking=[("ask_causes", 0.6)])
