@@ -14,6 +14,7 @@ subject for that question. Any other subject is Not Found, however familiar its 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
@@ -300,10 +301,11 @@ def understand_message(store: KnowledgeStore, question: Question) -> Understandi
     )
 
 
-def pregnancy_words(store: KnowledgeStore) -> Set[str]:
+@functools.lru_cache(maxsize=4)  # once per store, not on every message
+def pregnancy_words(store: KnowledgeStore) -> FrozenSet[str]:
     """PREGNANCY_WORDS and the glossary's words for them (knowledge/article_rules.yml)."""
     glossary = store.question_synonyms.items()
-    return PREGNANCY_WORDS | {word for word, meant in glossary if meant in PREGNANCY_WORDS}
+    return frozenset(PREGNANCY_WORDS) | {w for w, meant in glossary if meant in PREGNANCY_WORDS}
 
 
 def asks_what_it_is(store: KnowledgeStore, question: Question) -> bool:
@@ -434,12 +436,13 @@ def other_subject_words(store: KnowledgeStore, question: Question) -> List[str]:
     # seventies"), or in a question the NLU is sure asks a topic ("my dr just shrugged"),
     # plain English is a detail.
     sure = question.intent in INTENT_TOPIC and confidence(question) >= SURE_TOPIC
-    if len(content) >= STORY_LENGTH or about_the_condition(store, question) or terms or sure:
+    about = about_the_condition(store, question)
+    if len(content) >= STORY_LENGTH or about or terms or sure:
         foreign = [w for w in foreign if w not in store.plain_words]
     # Said of the condition, or in a conversation about it, a rare word is another subject only
     # if it may name one: a name ("Regards, Edith"), dialect ("afore the bairn"), another
     # language's word ("inshallah") or slang ("smth") is not.
-    if about_the_condition(store, question) or in_conversation_about(store, question):
+    if about or in_conversation_about(store, question):
         lemma_of = dict(question.words)
         foreign = [
             w for w in foreign if may_name_health_subject(store, question, w, lemma_of.get(w, w))
