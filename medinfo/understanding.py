@@ -134,10 +134,11 @@ ASKED_OBJECT = [
     re.compile(r"^(?:what is|whats|what are|what does|define) (?P<x>(?:\w+ ?){1,4}?)(?: mean)?$"),
 ]
 # Going back to where the conversation started: "back to the original topic", "anyway, back to
-# my first question".
+# my first question", "ok, back to my problem".
 BACK_TO_START = re.compile(
-    r"\b(?:back|return(?:ing)?) to (?:the |my |our |your )?(?:original|first|main|earlier"
-    r"|initial|previous|other) (?:topic|question|thing|subject|issue|one)\b",
+    r"\b(?:back|return(?:ing)?) to (?:(?:the |our |your )?(?:original|first|main|earlier"
+    r"|initial|previous|other) (?:topic|question|thing|subject|issue|one)"
+    r"|my (?:(?:original|first|main|own) )?(?:topic|question|thing|subject|issue|problem))\b",
     re.I,
 )
 # What a question asks the condition leads to: "does a weak cervix cause autism?". Asked of
@@ -155,6 +156,13 @@ WHAT_IS_POINTER = re.compile(
     r"(?: exactly| actually| mean| even| then)*$"
 )
 DETERMINERS = {"the", "a", "an", "my", "your", "her", "his", "their", "our", "any", "some"}
+# Words that start no object: after them the pattern caught a verb's tail, not a thing ("how
+# is it diagnosed - is it mainly...", "once i get past a certain week", "treated with rest").
+NO_OBJECT = {
+    "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "by", "past",
+    "from", "with", "through", "into", "via", "using", "before", "after", "during", "when",
+    "if", "because", "since", "until", "till", "while", "as", "than", "so", "yet", "still",
+}  # fmt: skip
 # Where the asked object ends: "causes it or nah", "risk of recurrence with multiple losses".
 OBJECT_END = re.compile(
     r" (?:or|and|with|during|when|if|because|after|before|at|while|for|from|so|but|to) "
@@ -482,7 +490,7 @@ def asked_object_words(
         for match in pattern.finditer(text):
             x = OBJECT_END.split(match.group("x"), maxsplit=1)[0]
             head = [w for w in x.split() if w not in DETERMINERS]
-            if not head or head[0] in PRONOUNS or head[0] in store.question_words:
+            if not head or head[0] in PRONOUNS | NO_OBJECT or head[0] in store.question_words:
                 continue  # "causes it", "the risk of recurrence": no other subject
             if store.mentioned_in(x) or term_phrase_words(store, x):
                 continue
