@@ -445,16 +445,18 @@ def other_subject_words(store: KnowledgeStore, question: Question) -> List[str]:
     # plain English is a detail.
     sure = question.intent in INTENT_TOPIC and confidence(question) >= SURE_TOPIC
     about = about_the_condition(store, question)
-    if len(content) >= STORY_LENGTH or about or terms or sure:
-        foreign = [w for w in foreign if w not in store.plain_words]
     # Said of the condition, or in a conversation about it, a rare word is another subject only
     # if it may name one: a name ("Regards, Edith"), dialect ("afore the bairn"), another
-    # language's word ("inshallah") or slang ("smth") is not.
-    if about or in_conversation_about(store, question):
-        lemma_of = dict(question.words)
+    # language's word ("inshallah") or slang ("smth") is not; one that may name one stays a
+    # subject even where plain English is a detail ("I am also feeling nausea...").
+    conversational = about or in_conversation_about(store, question)
+    lemma_of = dict(question.words)
+    if conversational:
         foreign = [
             w for w in foreign if may_name_health_subject(store, question, w, lemma_of.get(w, w))
         ]  # fmt: skip
+    elif len(content) >= STORY_LENGTH or terms or sure:
+        foreign = [w for w in foreign if w not in store.plain_words]
     foreign += [
         s
         for s, lemma in pairs

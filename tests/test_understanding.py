@@ -430,6 +430,14 @@ def test_a_health_subject_said_of_the_condition_stays_another_subject(about, int
     assert not found.answered and found.reason == "other_subject", found
 
 
+def test_a_health_word_stays_a_subject_where_plain_english_is_a_detail(about):
+    # The NLU sure of a topic makes plain English a detail, but not a health word ("nausea").
+    text = "I am also feeling nausea every morning. What can I take for it?"
+    found = about("ask_symptoms", text, remembered="cervical insufficiency", topic="causes",
+                  ranking=[("ask_symptoms", 0.95)])  # fmt: skip
+    assert not found.answered and found.about == "nausea", found
+
+
 def test_a_story_around_what_it_is_does_not_pick_the_passage(about, store):
     text = "What is incompetent cervix? Doctor say this word to me and I not understand it"
     found = about("ask_what_is", text, entities=["incompetent cervix"])
