@@ -197,5 +197,8 @@ def cross_validation(out: Path, folds: int = 5) -> Dict:
         str(out),
         "--successes",
         "--no-plot",
+        # Five trainings: 16 min on a quick day, over 20 on a slow one (the default 20 min
+        # stopped a whole `make bench` on 2026-11-30).
+        timeout=3600,
     )
     return {**summarise(predictions(out)), "seconds": seconds, "folds": folds}
