@@ -449,9 +449,8 @@ def other_subject_words(store: KnowledgeStore, question: Question) -> List[str]:
     # if it may name one: a name ("Regards, Edith"), dialect ("afore the bairn"), another
     # language's word ("inshallah") or slang ("smth") is not; one that may name one stays a
     # subject even where plain English is a detail ("I am also feeling nausea...").
-    conversational = about or in_conversation_about(store, question)
-    lemma_of = dict(question.words)
-    if conversational:
+    if about or in_conversation_about(store, question):
+        lemma_of = dict(question.words)
         foreign = [
             w for w in foreign if may_name_health_subject(store, question, w, lemma_of.get(w, w))
         ]  # fmt: skip
@@ -492,7 +491,9 @@ def asked_object_words(
         for match in pattern.finditer(text):
             x = OBJECT_END.split(match.group("x"), maxsplit=1)[0]
             head = [w for w in x.split() if w not in DETERMINERS]
-            if not head or head[0] in PRONOUNS | NO_OBJECT or head[0] in store.question_words:
+            if not head or head[0] in NO_OBJECT:
+                continue  # a verb's tail: "diagnosed - is it mainly...", "get past a week"
+            if head[0] in PRONOUNS or head[0] in store.question_words:
                 continue  # "causes it", "the risk of recurrence": no other subject
             if store.mentioned_in(x) or term_phrase_words(store, x):
                 continue
