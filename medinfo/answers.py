@@ -128,7 +128,7 @@ def compose(store: KnowledgeStore, found: Understanding, remind: bool) -> Reply:
     urgent = [{"text": URGENT}] if found.urgent else []
     if found.reason == "which_condition":
         return Reply(urgent + which_condition(store).messages, topic=found.topic)
-    if found.reason == "urgent_only":  # not about the condition: no article text, no "Not Found"
+    if found.reason in ("urgent_only", "courtesy"):  # no article text, no "Not Found"
         offer = {"text": capabilities(store), "buttons": topic_buttons(store.conditions[0])}
         return Reply(urgent + [offer], topic=found.topic)
     if not found.answered:

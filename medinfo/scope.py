@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from typing import FrozenSet, Iterable, List, Tuple
+from typing import FrozenSet, Iterable, List, Optional, Tuple
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -23,6 +23,7 @@ STORY_WORDS_PER_UNKNOWN = 5
 MIN_SHARED_PREFIX = 5  # "miscarried" ~ "miscarriage", "ultrasound" ~ "ultrasonography"
 TYPO_CUTOFF = 0.8
 MIN_TYPO_LENGTH = 5
+SPELLED_CUTOFF = 0.85
 # The endings of medical terms ("-itis", "-ectomy"): a rare word of this shape names a health
 # subject even where no terminology lists it.
 MEDICAL_SHAPE = re.compile(
@@ -39,9 +40,14 @@ def _shares_prefix(word: str, vocabulary: Iterable[str]) -> bool:
 
 
 def unknown_words(
-    words: Iterable[Tuple[str, str]], vocabulary: FrozenSet[str], common: FrozenSet[str]
+    words: Iterable[Tuple[str, str]],
+    vocabulary: FrozenSet[str],
+    common: FrozenSet[str],
+    health: FrozenSet[str] = frozenset(),
 ) -> List[str]:
-    """The (surface, lemma) pairs of a question whose word is in none of the known sets."""
+    """The (surface, lemma) pairs of a question whose word is in none of the known sets. A
+    terminology's word (`health`) is a word of its own, never a typo ("cervarix" is a vaccine,
+    not "cervix"); it may still be a relative of an article word ("abdominal", "recurrent")."""
     unknown = []
     for surface, lemma in words:
         if len(surface) < 3 or surface in STOP_WORDS or lemma in STOP_WORDS:
@@ -50,7 +56,7 @@ def unknown_words(
             continue
         if _shares_prefix(lemma, vocabulary):
             continue
-        if is_typo_of_known(surface, vocabulary, common):
+        if not {surface, lemma} & health and is_typo_of_known(surface, vocabulary, common):
             continue
         unknown.append(surface)
     return unknown
@@ -72,6 +78,28 @@ def is_typo_of_known(word: str, vocabulary: FrozenSet[str], common: FrozenSet[st
         w[:2] == word[:2] and one_slip(w, word)
         for w in difflib.get_close_matches(word, _typo_pool(common), n=3, cutoff=TYPO_CUTOFF)
     )
+
+
+def first_sound(word: str) -> str:
+    """The sound a word starts with, as people who spell by ear hear it: "cervix" and
+    "servix" start with s, "culture" and "kultur" with k."""
+    if word[:1] == "c":
+        return "s" if word[1:2] in ("e", "i", "y") else "k"
+    return word[:1]
+
+
+def spelled_by_ear(word: str, targets: Iterable[str]) -> Optional[str]:
+    """The target `word` misspells ("insuffiency", "servix" -> "cervix"): closer than a typo
+    of any word (SPELLED_CUTOFF: not "station" for "sedation"), starting with the same sound.
+    For the condition's own words only."""
+    if len(word) < MIN_TYPO_LENGTH:
+        return None
+    for target in targets:
+        heard = target[0] + word[1:]
+        close = difflib.SequenceMatcher(None, heard, target).ratio() >= SPELLED_CUTOFF
+        if close and first_sound(word) == first_sound(target):
+            return target
+    return None
 
 
 def one_slip(a: str, b: str) -> bool:

@@ -22,7 +22,7 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from medinfo.safety import is_emergency
-from medinfo.scope import MEDICAL_SHAPE, off_topic, unknown_words
+from medinfo.scope import MEDICAL_SHAPE, is_typo_of_known, off_topic, spelled_by_ear, unknown_words
 from medinfo.store import Condition, KnowledgeStore, Passage, normalise
 
 # (topic, intent, button title, phrase for a lead line), in the order buttons are offered.
@@ -118,7 +118,7 @@ ASKED_OBJECT = [
     ),
     re.compile(
         r"\b(?:can|will|does|do) (?P<x>.+?) (?:be cured|be treated|come back|happen again"
-        r"|go away|start|show up)\b"
+        r"|go away|start|begin|show up)\b"
     ),
     re.compile(r"\b(?:people|you|i|someone|women|men|kids|children) get (?P<x>.+)"),
     re.compile(
@@ -133,6 +133,16 @@ ASKED_OBJECT = [
     re.compile(r"\b(?:give|gives|giving|gave) (?:you|me|her|him|them|someone|people) (?P<x>.+)"),
     re.compile(r"^(?:what is|whats|what are|what does|define) (?P<x>(?:\w+ ?){1,4}?)(?: mean)?$"),
 ]
+# A message of only these words thanks or says goodbye, whatever intent the NLU heard in it
+# ("Thank you, dear, most helpful." came out as risk factors): it asks nothing of the article.
+COURTESY = {
+    "thank", "thanks", "thankyou", "thx", "ty", "tysm", "cheers", "ta", "appreciate",
+    "appreciated", "grateful", "helpful", "useful", "informative", "dear", "love", "darling",
+    "hun", "great", "good", "nice", "lovely", "brilliant", "awesome", "amazing", "perfect",
+    "wonderful", "kind", "kindly", "ok", "okay", "alright", "bye", "goodbye", "cya", "night",
+    "bless", "blessed", "god", "lot", "lots", "loads", "gracias", "merci", "danke", "obrigada",
+    "obrigado", "grazie", "asante", "salamat", "shukran", "dziękuję", "dzięki",
+}  # fmt: skip
 # Going back to where the conversation started: "back to the original topic", "anyway, back to
 # my first question", "ok, back to my problem".
 BACK_TO_START = re.compile(
@@ -145,12 +155,27 @@ BACK_TO_START = re.compile(
 # the condition by name, so it counts even when the condition is named.
 CONSEQUENCE = re.compile(
     r"\b(?:does|do|can|could|will|would|might|may) .+? (?:cause|lead to|result in|give you)"
-    r" (?!(?:is|are|was|were|has|had|been)\b)(?P<x>.+)"  # not "...the cause is established"
+    # Not a noun "cause" followed by its verb: "...the cause is established", "does the
+    # underlying cause remain unknown".
+    r" (?!(?:is|are|was|were|has|had|been|remain|remains|stay|stays|seem|seems|appear|appears"
+    r"|vary|varies|differ|differs|become|becomes|matter|matters)\b)(?P<x>.+)"
 )
 WHAT_IS_NAME = re.compile(
     r"^(?:so |ok |and |but )?(?:what is|whats|what s|what are|what does)"
     r" (?:a |an |the |this |that )?(?P<x>.+?)(?: exactly| actually| mean| even| then)*$"
 )
+# "what does cx incompetence actually mean in normal words?", "which part of the body is the
+# cervix?", "where is the cervix?": X is a name of the condition or the head word of one.
+WHAT_IS_ASKED = [
+    re.compile(
+        r"^(?:so |ok |and |but )?what (?:does|do) (?:a |an |the |this |that )?(?P<x>.+?)"
+        r"(?: actually| really| even| exactly)? mean\b"
+    ),
+    re.compile(
+        r"^(?:so |ok |and |but )?(?:where|(?:what|which) part(?: of (?:the|my|a|your) body)?)"
+        r" (?:is|s) (?:the |my |a |your )?(?P<x>\w+)(?: exactly| actually| even)*$"
+    ),
+]
 WHAT_IS_POINTER = re.compile(
     r"^(?:so |ok |and |but )?(?:what is|whats|what s|what does) (?:it|that|this)"
     r"(?: exactly| actually| mean| even| then)*$"
@@ -167,6 +192,12 @@ NO_OBJECT = {
 OBJECT_END = re.compile(
     r" (?:or|and|with|during|when|if|because|after|before|at|while|for|from|so|but|to) "
 )
+# An asked object made only of these words is pregnancy itself, not the condition: "when does
+# the second trimester start", "what are the signs of labour", "symptoms of pregnancy".
+PREGNANCY_ITSELF = {
+    "pregnancy", "pregnant", "trimester", "labour", "labor", "contraction", "bump", "fetus",
+}  # fmt: skip
+QUALIFIERS = {"first", "second", "third", "1st", "2nd", "3rd", "normal", "healthy", "early", "late"}
 FACT_PRONOUNS = {"it", "that", "this", "they", "them", "those", "these"}
 PRONOUNS = {
     "it", "that", "this", "them", "those", "these", "one", "the", "a", "an", "same", "they",
@@ -232,6 +263,7 @@ REASONS = {
     "no_passage": "the article has no passage on this topic",
     "which_condition": "several articles and none named",
     "urgent_only": "a danger sign: the urgent advice, no article text",
+    "courtesy": "thanks or goodbye: what the bot can answer, no article text",
 }
 
 
@@ -247,6 +279,8 @@ def understand(store: KnowledgeStore, question: Question) -> Understanding:
 
 def understand_message(store: KnowledgeStore, question: Question) -> Understanding:
     """What this message is about, by itself and the conversation's subject and topic."""
+    if courtesy_only(question):
+        return Understanding(question.remembered, None, reason="courtesy")
     text_lemmas = question_lemmas(store, question)
     follow = next((m for p in WHAT_ABOUT for m in [p.match(question.text or "")] if m), None)
     if follow and names_a_subject(store, question, follow.group("x")):
@@ -309,6 +343,14 @@ def understand_message(store: KnowledgeStore, question: Question) -> Understandi
     )
 
 
+def courtesy_only(question: Question) -> bool:
+    """Does the message only thank or say goodbye (COURTESY), asking nothing?"""
+    if "?" in (question.text or ""):
+        return False
+    content = [{s, lemma} for s, lemma in question.words if s.isalpha() and s not in STOP_WORDS]
+    return bool(content) and all(pair & COURTESY for pair in content)
+
+
 @functools.lru_cache(maxsize=4)  # once per store, not on every message
 def pregnancy_words(store: KnowledgeStore) -> FrozenSet[str]:
     """PREGNANCY_WORDS and the glossary's words for them (knowledge/article_rules.yml)."""
@@ -321,13 +363,19 @@ def asks_what_it_is(store: KnowledgeStore, question: Question) -> bool:
     ("what is an incompetent cervix?"), whatever story comes around it?"""
     named = bool(named_condition(store, question))
     for sentence in (normalise(s) for s in re.split(r"[?.!\n]+", question.text or "")):
-        match = WHAT_IS_NAME.match(sentence)
-        if match and store.find(match.group("x")):
-            return True
+        for pattern in (WHAT_IS_NAME, *WHAT_IS_ASKED):
+            match = pattern.match(sentence)
+            if match and store.find(in_article_words(store, match.group("x"))):
+                return True
         # "... lists 'Dx: cervical insufficiency'. what is that exactly?"
         if named and WHAT_IS_POINTER.match(sentence):
             return True
     return False
+
+
+def in_article_words(store: KnowledgeStore, text: str) -> str:
+    """The text with people's words for the article's in their place ("cx" -> "cervix")."""
+    return " ".join(store.question_synonyms.get(w, w) for w in normalise(text).split())
 
 
 def confidence(question: Question) -> float:
@@ -397,21 +445,29 @@ def about_the_condition(store: KnowledgeStore, question: Question) -> bool:
     own = {n.split()[-1] for c in store.conditions for n in c.names}
     own |= {w for g in store.fact_questions.values() for group in g for w in group}
     own -= FACT_TOPIC_WORDS
-    return bool(own & said_words(store, question))
+    return bool(own & said_words(store, question, own))
 
 
-def said_words(store: KnowledgeStore, question: Question) -> Set[str]:
-    """The question's words and lemmas, and the article words its term phrases stand for."""
+def said_words(
+    store: KnowledgeStore, question: Question, own: FrozenSet[str] = frozenset()
+) -> Set[str]:
+    """The question's words and lemmas, and the article words its term phrases stand for;
+    a word that misspells one of `own` (the condition's words) stands for it ("servix")."""
     said = {w for pair in question.words for w in pair}
-    return said | set(term_phrases_in(store, question.text or "").values())
+    said |= set(term_phrases_in(store, question.text or "").values())
+    known = store.vocabulary | store.health_words  # words of their own, not misspellings
+    said |= {
+        t for w in said - known for t in [spelled_by_ear(w, own - said)] if t
+    } if own else set()  # fmt: skip
+    return said
 
 
 def head_word_condition(store: KnowledgeStore, question: Question) -> Optional[Condition]:
-    """The condition one of whose names ends in a word of the question ("cervix", or a lay
-    phrase for it: "the neck of the womb")."""
-    said = said_words(store, question)
+    """The condition one of whose names ends in a word of the question ("cervix", "servix",
+    or a lay phrase for it: "the neck of the womb")."""
     for condition in store.conditions:
-        if said & {n.split()[-1] for n in condition.names}:
+        heads = frozenset(n.split()[-1] for n in condition.names)
+        if said_words(store, question, heads) & heads:
             return condition
     return None
 
@@ -438,7 +494,7 @@ def other_subject_words(store: KnowledgeStore, question: Question) -> List[str]:
     terms = term_phrase_words(store, question.text or "")
     names = speakers(store, question.text)
     pairs = [(s, lemma) for s, lemma in question.words if s not in terms | names]
-    foreign = unknown_words(pairs, store.vocabulary, store.everyday_words)
+    foreign = unknown_words(pairs, store.vocabulary, store.everyday_words, store.health_words)
     content = [s for s, _ in question.words if len(s) >= 3 and s not in STOP_WORDS]
     # In a story, said of the condition or a term of the article ("a D and C in the
     # seventies"), or in a question the NLU is sure asks a topic ("my dr just shrugged"),
@@ -496,6 +552,11 @@ def asked_object_words(
             if head[0] in PRONOUNS or head[0] in store.question_words:
                 continue  # "causes it", "the risk of recurrence": no other subject
             if store.mentioned_in(x) or term_phrase_words(store, x):
+                continue
+            content = [{w, lemma_of.get(w, w)} for w in head if w not in STOP_WORDS | PRONOUNS]
+            itself = PREGNANCY_ITSELF | QUALIFIERS
+            if any(c & PREGNANCY_ITSELF for c in content) and all(c & itself for c in content):
+                found += [w for w in head if w not in STOP_WORDS | PRONOUNS and w not in found]
                 continue
             found += [
                 w

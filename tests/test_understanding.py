@@ -481,3 +481,109 @@ def test_plain_english_is_a_detail_when_the_nlu_is_sure_of_the_topic(about):
     other = about("ask_risk_factors", "who gets mittelschmerz most?",
                   ranking=[("ask_risk_factors", 0.99)])  # fmt: skip
     assert not other.answered, other
+
+
+# A name of the condition or of its treatment spelled by ear is that name; a real word that
+# merely looks like one ("culture", "station") is not, nor is another condition.
+@pytest.mark.parametrize(
+    "intent, text, topic",
+    [
+        ("ask_causes", "genuinely what causes cervical insuffiency tho like is there an actual "
+         "reason or is it just random bad luck", "causes"),  # fmt: skip
+        ("ask_timing", "how meny weeks pregnint are you wen the servix opens to erly", "timing"),
+    ],
+)
+def test_the_condition_spelled_by_ear_is_the_condition(about, intent, text, topic):
+    found = about(intent, text)
+    assert found.answered and found.topic == topic, found
+
+
+def test_a_word_that_only_looks_like_the_condition_is_not_it():
+    from medinfo.scope import spelled_by_ear
+
+    targets = ["cervix", "suture", "sedation", "insufficiency", "progesterone"]
+    assert spelled_by_ear("servix", targets) == "cervix"
+    assert spelled_by_ear("progestrone", targets) == "progesterone"
+    for word in ("culture", "station", "creation", "serious"):
+        assert spelled_by_ear(word, targets) is None, word
+
+
+def test_a_health_word_close_to_the_condition_is_no_misspelling_of_it(about):
+    found = about("ask_treatment", "is cervarix given in pregnancy")  # a vaccine, not "cervix"
+    assert not found.answered and found.reason == "other_subject", found
+
+
+def test_a_noun_cause_with_its_verb_asks_no_consequence(about):
+    text = ("Is it established what precisely causes the cervical tissue to lose its integrity "
+            "during gestation, or does the underlying cause remain, in the majority of cases, "
+            "undetermined?")  # fmt: skip
+    found = about("ask_causes", text)
+    assert found.answered and found.topic == "causes", found
+    other = about("ask_causes", "does a weak cervix cause autism?")
+    assert not other.answered and other.reason == "other_subject", other
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Discharge letter says 'Dx: cx incompetence @ 17/40'. What does cx incompetence actually "
+        "mean in normal words?",
+        "Which part of the body is the cervix, exactly?",
+        "where is the cervix",
+    ],
+)
+def test_what_a_name_means_or_where_the_cervix_is_asks_what_it_is(about, text):
+    found = about("ask_symptoms", text)
+    assert found.answered and found.topic == "what_is", found
+    assert "painless opening" in " ".join(texts(found.passages)), found
+
+
+def test_the_cervix_in_spanish_or_portuguese_words_is_the_cervix(about):
+    text = "why the colo do útero get weak like this? I dont know what really cause it"
+    found = about("ask_causes", text)
+    assert found.answered and found.topic == "causes", found
+
+
+def test_ci_brings_the_conversation_back_to_the_condition(about):
+    found = about("ask_diagnosis", "ok back to CI, how do they diagnose it",
+                  remembered="placenta previa", topic="what_is")  # fmt: skip
+    assert found.answered and found.topic == "diagnosis", found
+
+
+def test_how_much_the_stitch_costs_or_what_dose_is_not_answered(about_after_fact):
+    found = about_after_fact("ask_recurrence", "and how much is it gonna set us back", "cerclage")
+    assert not found.answered and found.reason == "aspect", found
+    dose = about_after_fact("ask_treatment", "what dosage of progesterone will she get?", "cerclage")
+    assert not dose.answered and dose.reason == "aspect", dose
+
+
+# What is asked of pregnancy itself is not asked of the condition.
+@pytest.mark.parametrize(
+    "intent, text",
+    [
+        ("ask_timing", "when does the second trimester start"),
+        ("ask_timing", "which week does the second trimester begin"),
+        ("ask_symptoms", "what are the signs of labour?"),
+        ("ask_causes", "what causes early labour"),
+    ],
+)
+def test_what_is_asked_of_pregnancy_itself_is_not_found(about, intent, text):
+    found = about(intent, text)
+    assert not found.answered and found.reason == "other_subject", found
+
+
+def test_pregnancy_words_around_the_condition_still_ask_about_it(about):
+    found = about("ask_symptoms", "what are the signs of a weak cervix in pregnancy")
+    assert found.answered and found.topic == "symptoms", found
+
+
+def test_thanks_or_goodbye_gets_no_article_text_whatever_the_nlu_heard(about, store, nlp):
+    for text in ("Thank you, dear, most helpful.", "great, bye", "cheers love"):
+        found = about("ask_risk_factors", text, remembered="cervical insufficiency",
+                      topic="risk_factors")  # fmt: skip
+        assert not found.answered and found.reason == "courtesy", found
+        reply = answer(store, Question("ask_risk_factors", text, words(nlp, text)))
+        assert not reply.not_found and "I can answer questions" in reply.messages[0]["text"]
+    asked = about("ask_treatment", "ok thanks, and how do they fix it",
+                  remembered="cervical insufficiency", topic="what_is")  # fmt: skip
+    assert asked.answered and asked.topic == "treatment", asked
