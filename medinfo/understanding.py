@@ -198,6 +198,7 @@ PREGNANCY_ITSELF = {
     "pregnancy", "pregnant", "trimester", "labour", "labor", "contraction", "bump", "fetus",
 }  # fmt: skip
 QUALIFIERS = {"first", "second", "third", "1st", "2nd", "3rd", "normal", "healthy", "early", "late"}
+SOURCE_OF = re.compile(r" (?:from|after) ")  # "damage from a cone biopsy"
 FACT_PRONOUNS = {"it", "that", "this", "they", "them", "those", "these"}
 PRONOUNS = {
     "it", "that", "this", "them", "those", "these", "one", "the", "a", "an", "same", "they",
@@ -551,7 +552,9 @@ def asked_object_words(
                 continue  # a verb's tail: "diagnosed - is it mainly...", "get past a week"
             if head[0] in PRONOUNS or head[0] in store.question_words:
                 continue  # "causes it", "the risk of recurrence": no other subject
-            if store.mentioned_in(x) or term_phrase_words(store, x):
+            # ...or of a term it comes from: "damage from a cone biopsy", "scarring after a D&C".
+            source = SOURCE_OF.split(match.group("x"), maxsplit=1)[1:]
+            if any(store.mentioned_in(t) or term_phrase_words(store, t) for t in [x, *source]):
                 continue
             content = [{w, lemma_of.get(w, w)} for w in head if w not in STOP_WORDS | PRONOUNS]
             itself = PREGNANCY_ITSELF | QUALIFIERS

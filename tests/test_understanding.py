@@ -587,3 +587,25 @@ def test_thanks_or_goodbye_gets_no_article_text_whatever_the_nlu_heard(about, st
     asked = about("ask_treatment", "ok thanks, and how do they fix it",
                   remembered="cervical insufficiency", topic="what_is")  # fmt: skip
     assert asked.answered and asked.topic == "treatment", asked
+
+
+def test_what_comes_from_a_term_of_the_article_is_that_term(about):
+    found = about("ask_risk_factors", "can damage from a cone biopsy make me more at risk of this")
+    assert found.answered and "cone biopsy" in " ".join(texts(found.passages)), found
+    other = about("ask_risk_factors", "can damage from diabetes make me more at risk of this")
+    assert not other.answered and other.reason == "other_subject", other
+
+
+# What the article never says of the stitch or progesterone: daily life, food, safety, failing.
+@pytest.mark.parametrize(
+    "intent, text",
+    [
+        ("ask_treatment", "can I swim with a stitch in"),
+        ("ask_treatment", "is progesterone safe for the baby"),
+        ("ask_treatment", "is coffee ok while on the progesterone"),
+        ("ask_treatment", "can a cervical stitch come loose"),
+    ],
+)
+def test_what_the_article_never_says_of_a_treatment_is_not_answered(about, intent, text):
+    found = about(intent, text)
+    assert not found.answered and found.reason == "aspect", found
