@@ -46,24 +46,35 @@ def main() -> int:
     log = lambda what: print(f"[bench {time.monotonic() - started:5.0f} s] {what}", flush=True)  # noqa: E731
     log(f"model {model.name}; load average {r['machine']['load']}")
 
+    def attempt(step: str, run) -> None:
+        """Run a step; if it fails, say so in the report and go on with the others: an hour
+        of measures is not lost to the last step's time limit."""
+        try:
+            run()
+        except Exception as error:  # noqa: BLE001 (any failure of a step is reported)
+            r.setdefault("failed", {})[step] = f"{type(error).__name__}: {error}"[:300]
+            log(f"{step} failed: {r['failed'][step]}")
+
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
         scratch = Path(scratch)
         if "heldout" not in skip:
             log("held-out NLU set")
-            r["heldout"] = nlu.heldout(model, scratch / "heldout", docs)
+            attempt(
+                "heldout", lambda: r.update(heldout=nlu.heldout(model, scratch / "heldout", docs))
+            )
         if "serve" not in skip:
             env = dict(e.split("=", 1) for e in args.env)
             r["server_env"] = env
             stores = [s for s in args.stores.split(",") if s]
-            serve_phase(
+            attempt("serve", lambda: serve_phase(
                 r, model, scratch, log, args.conversations, "profile" not in skip, env, stores
-            )
+            ))  # fmt: skip
         if "cv" not in skip:
             log("5-fold cross-validation (trains 5 NLU models)")
-            r["cv"] = nlu.cross_validation(scratch / "cv")
+            attempt("cv", lambda: r.update(cv=nlu.cross_validation(scratch / "cv")))
         if "train" not in skip:
             log("rasa train --force")
-            r["training_s"] = resources.training_seconds()
+            attempt("train", lambda: r.update(training_s=resources.training_seconds()))
 
     r["load_end"] = os.getloadavg()
     r["bench_s"] = time.monotonic() - started
@@ -72,7 +83,7 @@ def main() -> int:
     (docs / "benchmarks.json").write_text(json.dumps(r, indent=1, default=str), encoding="utf-8")
     print(text)
     log(f"written to {docs / 'benchmarks.md'}")
-    return 0
+    return 1 if r.get("failed") else 0
 
 
 def serve_phase(r, model, scratch: Path, log, conversations: int, profile: bool, env, stores):

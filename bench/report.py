@@ -304,6 +304,11 @@ def markdown(r: Dict) -> str:
         f" {m['load'][2]:.2f}, at end {load_end[0]:.2f} / {load_end[1]:.2f} /"
         f" {load_end[2]:.2f}. The bench took {r.get('bench_s', 0) / 60:.1f} min.",
         "",
+        *[
+            f"**The step `{step}` failed** ({why}); its figures are missing below."
+            for step, why in r.get("failed", {}).items()
+        ],  # fmt: skip
+        "",
         "## Targets",
         "",
         "| target | measured | met |",

@@ -22,7 +22,7 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from medinfo.safety import is_emergency
-from medinfo.scope import MEDICAL_SHAPE, is_typo_of_known, off_topic, spelled_by_ear, unknown_words
+from medinfo.scope import MEDICAL_SHAPE, off_topic, spelled_by_ear, unknown_words
 from medinfo.store import Condition, KnowledgeStore, Passage, normalise
 
 # (topic, intent, button title, phrase for a lead line), in the order buttons are offered.
@@ -53,7 +53,8 @@ MAX_TERM_PASSAGES = 3  # a word in at most this many passages names something sp
 
 # "what about X?", "and for X?", "same question for X", "X, same question": the topic stays,
 # the subject may change.
-LEAD = r"(?:and|so|ok|okay|but|then|wait|hmm|oh|right|well|um)"  # words before "what about"
+# words before "what about"
+LEAD = r"(?:and|so|ok|okay|but|then|wait|hmm|oh|ah|right|well|um|sorry|also|yeah|alright)"
 TAIL = r"(?:tho|though|then|please|pls|instead|too|now)"  # and after its X
 WHAT_ABOUT = [
     re.compile(
@@ -142,6 +143,17 @@ COURTESY = {
     "wonderful", "kind", "kindly", "ok", "okay", "alright", "bye", "goodbye", "cya", "night",
     "bless", "blessed", "god", "lot", "lots", "loads", "gracias", "merci", "danke", "obrigada",
     "obrigado", "grazie", "asante", "salamat", "shukran", "dziękuję", "dzięki",
+}  # fmt: skip
+THANKS = {"thank", "thanks", "thankyou", "thx", "ty", "tysm", "cheers"}
+# A message with these asks something, thanks or not.
+ASKING = re.compile(
+    r"\b(?:what|how|why|when|where|which|who|tell me|explain)\b"
+    r"|(?:^|[.!,]\s*)(?:can|could|does|do|is|are|will|would|should|did)\b",
+    re.I,
+)
+TOPIC_WORDS = {
+    "treatment", "treat", "cause", "symptom", "sign", "risk", "diagnosis", "diagnose", "recur",
+    "recurrence", "week", "trimester",
 }  # fmt: skip
 # Going back to where the conversation started: "back to the original topic", "anyway, back to
 # my first question", "ok, back to my problem".
@@ -280,7 +292,7 @@ def understand(store: KnowledgeStore, question: Question) -> Understanding:
 
 def understand_message(store: KnowledgeStore, question: Question) -> Understanding:
     """What this message is about, by itself and the conversation's subject and topic."""
-    if courtesy_only(question):
+    if courtesy_only(store, question):
         return Understanding(question.remembered, None, reason="courtesy")
     text_lemmas = question_lemmas(store, question)
     follow = next((m for p in WHAT_ABOUT for m in [p.match(question.text or "")] if m), None)
@@ -344,12 +356,20 @@ def understand_message(store: KnowledgeStore, question: Question) -> Understandi
     )
 
 
-def courtesy_only(question: Question) -> bool:
-    """Does the message only thank or say goodbye (COURTESY), asking nothing?"""
-    if "?" in (question.text or ""):
+def courtesy_only(store: KnowledgeStore, question: Question) -> bool:
+    """Does the message only thank or say goodbye, asking nothing: only COURTESY words, or
+    thanks with news around it ("thanks, we're heading to the hospital now", "ok thx. trying
+    to sleep now") and no question, no word of a topic or of the condition?"""
+    text = question.text or ""
+    if "?" in text or ASKING.search(text):
         return False
     content = [{s, lemma} for s, lemma in question.words if s.isalpha() and s not in STOP_WORDS]
-    return bool(content) and all(pair & COURTESY for pair in content)
+    if content and all(pair & COURTESY for pair in content):
+        return True
+    said = {w for pair in question.words for w in pair}
+    return (
+        bool(said & THANKS) and not said & TOPIC_WORDS and not about_the_condition(store, question)
+    )
 
 
 @functools.lru_cache(maxsize=4)  # once per store, not on every message
@@ -628,7 +648,7 @@ def names_a_subject(store: KnowledgeStore, question: Question, x: str) -> bool:
     if other_subject_words(store, sub_question(question, x)):
         return True
     # Everyday words the article never uses ("what about smoking?") name another subject.
-    return bool(asked_object_words(store, question, WHAT_ABOUT))
+    return bool(asked_object_words(store, question, [*WHAT_ABOUT, *WHAT_ABOUT_AND]))
 
 
 def sub_question(question: Question, x: str) -> Question:

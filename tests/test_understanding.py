@@ -30,10 +30,15 @@ def texts(passages):
     "intent, text",
     [
         ("ask_diagnosis", "How is CI actually diagnosed - is it mainly from history or the scan?"),
-        ("ask_timing", "when does this usually happen, like am i in the clear once i get past a "
-         "certain week"),  # fmt: skip
-        ("ask_risk_factors", "Wife has a bicornuate uterus. Does a uterine malformation increase "
-         "the risk?"),  # fmt: skip
+        (
+            "ask_timing",
+            "when does this usually happen, like am i in the clear once i get past a "
+            "certain week",
+        ),  # fmt: skip
+        (
+            "ask_risk_factors",
+            "Wife has a bicornuate uterus. Does a uterine malformation increase " "the risk?",
+        ),  # fmt: skip
     ],
 )
 def test_a_verb_tail_or_a_lay_term_is_no_other_subject(about, intent, text):
@@ -488,8 +493,12 @@ def test_plain_english_is_a_detail_when_the_nlu_is_sure_of_the_topic(about):
 @pytest.mark.parametrize(
     "intent, text, topic",
     [
-        ("ask_causes", "genuinely what causes cervical insuffiency tho like is there an actual "
-         "reason or is it just random bad luck", "causes"),  # fmt: skip
+        (
+            "ask_causes",
+            "genuinely what causes cervical insuffiency tho like is there an actual "
+            "reason or is it just random bad luck",
+            "causes",
+        ),  # fmt: skip
         ("ask_timing", "how meny weeks pregnint are you wen the servix opens to erly", "timing"),
     ],
 )
@@ -553,7 +562,9 @@ def test_ci_brings_the_conversation_back_to_the_condition(about):
 def test_how_much_the_stitch_costs_or_what_dose_is_not_answered(about_after_fact):
     found = about_after_fact("ask_recurrence", "and how much is it gonna set us back", "cerclage")
     assert not found.answered and found.reason == "aspect", found
-    dose = about_after_fact("ask_treatment", "what dosage of progesterone will she get?", "cerclage")
+    dose = about_after_fact(
+        "ask_treatment", "what dosage of progesterone will she get?", "cerclage"
+    )
     assert not dose.answered and dose.reason == "aspect", dose
 
 
@@ -609,3 +620,20 @@ def test_what_comes_from_a_term_of_the_article_is_that_term(about):
 def test_what_the_article_never_says_of_a_treatment_is_not_answered(about, intent, text):
     found = about(intent, text)
     assert not found.answered and found.reason == "aspect", found
+
+
+def test_thanks_with_news_and_no_question_is_courtesy(about):
+    for text in ("thanks, we're heading to the hospital now", "ok thx. trying to sleep now",
+                 "thank you so much, sorry again x"):  # fmt: skip
+        found = about("ask_recurrence", text, remembered="cervical insufficiency", topic="causes")
+        assert found.reason == "courtesy", found
+    for text in ("thanks. can they fix it", "thanks! tell me about the stitch",
+                 "thank you, the stitch worries me"):  # fmt: skip
+        found = about("ask_treatment", text, remembered="cervical insufficiency", topic="causes")
+        assert found.answered, found
+
+
+def test_sorry_what_about_an_everyday_subject_is_not_found(about):
+    found = about("ask_risk_factors", "sorry what about smoking, does that matter?",
+                  remembered="cervical insufficiency", topic="risk_factors")  # fmt: skip
+    assert not found.answered and found.reason == "other_subject", found
