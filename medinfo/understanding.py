@@ -58,7 +58,7 @@ LEAD = r"(?:and|so|ok|okay|but|then|wait|hmm|oh|ah|right|well|um|sorry|also|yeah
 TAIL = r"(?:tho|though|then|please|pls|instead|too|now)"  # and after its X
 WHAT_ABOUT = [
     re.compile(
-        rf"^\W*(?:{LEAD}\W+)*(?:(?:what|how)\s+about|what\s+of|and\s+for"
+        rf"^\W*(?:{LEAD}\W+)*(?:(?:what|how|wetin)\s+about|what\s+of|and\s+for"
         r"|(?:the\s+)?same(?:\s+question|\s+thing)?\s+(?:for|about|with))\s+(?P<x>[^,;?.!]+?)"
         rf"(?:\W+{TAIL})?\W*$",
         re.I,
@@ -72,7 +72,7 @@ WHAT_ABOUT = [
 # only another subject named in X decides it (Not Found, for the topic before).
 CLAUSE = r"(?:\s*\?\W*$|\s*[,?]\s+(?:\S+\s+){0,10}\S+$)"
 WHAT_ABOUT_AND = [
-    re.compile(rf"^\W*(?:{LEAD}\W+)*(?:what|how)\s+about\s+(?P<x>[^,;?.!]+?){CLAUSE}", re.I),
+    re.compile(rf"^\W*(?:{LEAD}\W+)*(?:what|how|wetin)\s+about\s+(?P<x>[^,;?.!]+?){CLAUSE}", re.I),
     re.compile(
         r"^\W*and\s+(?!(?:what|when|why|how|who|which|where|is|are|do|does|did|can|could|will"
         r"|would|should|if|then|so|it|that|this|they|she|he|i|you|we)\b)"
@@ -143,6 +143,7 @@ COURTESY = {
     "wonderful", "kind", "kindly", "ok", "okay", "alright", "bye", "goodbye", "cya", "night",
     "bless", "blessed", "god", "lot", "lots", "loads", "gracias", "merci", "danke", "obrigada",
     "obrigado", "grazie", "asante", "salamat", "shukran", "dziękuję", "dzięki",
+    "kwaheri", "tschüss", "adios", "adiós", "ciao",
 }  # fmt: skip
 THANKS = {"thank", "thanks", "thankyou", "thx", "ty", "tysm", "cheers"}
 # A message with these asks something, thanks or not.
@@ -173,7 +174,7 @@ CONSEQUENCE = re.compile(
     r"|vary|varies|differ|differs|become|becomes|matter|matters)\b)(?P<x>.+)"
 )
 WHAT_IS_NAME = re.compile(
-    r"^(?:so |ok |and |but )?(?:what is|whats|what s|what are|what does)"
+    r"^(?:so |ok |and |but |wait |hi |hey |sorry )?(?:what is|whats|what s|what are|what does)"
     r" (?:a |an |the |this |that )?(?P<x>.+?)(?: exactly| actually| mean| even| then)*$"
 )
 # "what does cx incompetence actually mean in normal words?", "which part of the body is the
@@ -383,7 +384,7 @@ def asks_what_it_is(store: KnowledgeStore, question: Question) -> bool:
     """Does a sentence of the message ask only what the condition is, by one of its names
     ("what is an incompetent cervix?"), whatever story comes around it?"""
     named = bool(named_condition(store, question))
-    for sentence in (normalise(s) for s in re.split(r"[?.!\n]+", question.text or "")):
+    for sentence in (normalise(s) for s in re.split(r"[?.!,;\n]+", question.text or "")):
         for pattern in (WHAT_IS_NAME, *WHAT_IS_ASKED):
             match = pattern.match(sentence)
             if match and store.find(in_article_words(store, match.group("x"))):
@@ -690,7 +691,9 @@ def answer_topic(
     question uses), each list with its lead line, or the reason there are none. A term the
     topic's passages do not name, but the previous topic's do, is asked in that topic ("what
     about the scan?" after the diagnosis, whatever the NLU made of it)."""
-    fact = asked_fact(store, condition, lemmas)
+    # Asked what the condition is by name, a fact's word is the story's ("...my bio teacher
+    # said it and i was half asleep" is no question about anaesthesia).
+    fact = asked_fact(store, condition, lemmas) if not defining else None
     specific = bool(fact)  # the question names a term of the article
     if fact and not urgent:
         passages, label = condition.fact(fact), fact.replace("_", " ")

@@ -637,3 +637,36 @@ def test_sorry_what_about_an_everyday_subject_is_not_found(about):
     found = about("ask_risk_factors", "sorry what about smoking, does that matter?",
                   remembered="cervical insufficiency", topic="risk_factors")  # fmt: skip
     assert not found.answered and found.reason == "other_subject", found
+
+
+def test_what_it_is_by_name_before_a_comma_takes_no_fact_of_the_story(about):
+    text = "wait what's cervical insufficiency, my bio teacher said it and i was half asleep lol"
+    found = about("ask_treatment", text)
+    assert found.answered and found.topic == "what_is" and found.label != "anaesthesia", found
+
+
+@pytest.mark.parametrize(
+    "intent, text",
+    [
+        ("ask_causes", "Good day. What is the reason that neck of uterus is becoming weak?"),
+        ("ask_timing", "D'accord. And at what moment of the grossesse does the col open?"),
+    ],
+)
+def test_the_cervix_in_a_learners_words_is_the_cervix(about, intent, text):
+    found = about(intent, text)
+    assert found.answered, found
+
+
+def test_pidgin_what_about_changes_the_subject(about):
+    found = about("ask_causes", "Wetin about fibroid, e dey cause am too?",
+                  remembered="cervical insufficiency", topic="causes")  # fmt: skip
+    assert not found.answered and found.reason == "other_subject", found
+
+
+def test_keeping_a_treatment_is_not_answered_and_a_story_of_forgetting_is_answered(about):
+    found = about("ask_treatment", "Does my wife's progesterone need to be kept in the fridge?")
+    assert not found.answered and found.reason == "aspect", found
+    text = ("I had a D and C after a missed miscarriage and forgot about it. Could that have "
+            "made my cervix weak?")  # fmt: skip
+    found = about("ask_risk_factors", text)
+    assert found.answered and found.topic == "risk_factors", found
