@@ -60,33 +60,35 @@ SESSION_START, RESTART, RESET_SLOTS, SLOT = "session_started", "restart", "reset
 SLOTS_CLEARED = (SESSION_START, RESTART, RESET_SLOTS)  # after these, slots start over
 
 
-def is_listen(event: Dict[Text, Any]) -> bool:
-    return event.get("event") == "action" and event.get("name") == ACTION_LISTEN_NAME
-
-
 def recent_part(events: List[Dict[Text, Any]], turns: int) -> List[Dict[Text, Any]]:
     """The latest session's events from the `turns + 1`-th last action_listen on (each turn
     ends with one, so this is the last `turns` turns and the one now starting), preceded by
     the last SlotSet of each slot set before them. The SQL store's queries do the same."""
+    kinds = [(e.get("event"), e.get("name")) for e in events]
+    return [events[i] for i in recent_indices(kinds, turns)]
+
+
+def recent_indices(kinds: List[Tuple[Any, Any]], turns: int) -> List[int]:
+    """`recent_part` by index, from each event's (type, name) alone."""
     start, listens = 0, 0
-    for index in range(len(events) - 1, -1, -1):
-        event = events[index]
-        if event.get("event") == SESSION_START:
+    for index in range(len(kinds) - 1, -1, -1):
+        kind, name = kinds[index]
+        if kind == SESSION_START:
             start = index
             break
-        if is_listen(event):
+        if kind == "action" and name == ACTION_LISTEN_NAME:
             listens += 1
             if listens == turns + 1:
                 start = index
                 break
     latest: Dict[Text, int] = {}
     for index in range(start - 1, -1, -1):
-        event = events[index]
-        if event.get("event") in SLOTS_CLEARED:
+        kind, name = kinds[index]
+        if kind in SLOTS_CLEARED:
             break
-        if event.get("event") == SLOT:
-            latest.setdefault(event.get("name"), index)
-    return [events[i] for i in sorted(latest.values())] + events[start:]
+        if kind == SLOT:
+            latest.setdefault(name, index)
+    return sorted(latest.values()) + list(range(start, len(kinds)))
 
 
 # `recent_part` in SQL, each step an index range of one conversation's rows (sender, type, id):
@@ -209,34 +211,44 @@ def unsaved(tracker: DialogueStateTracker) -> Optional[Iterator]:
 
 
 class RecentInMemoryTrackerStore(InMemoryTrackerStore):
-    """In memory (the bench's comparison, tests): each conversation a list of event dicts."""
+    """In memory (the bench's comparison, tests). Each event is kept as its JSON with its
+    (type, name): strings and tuples of them are not tracked by Python's garbage collector,
+    whose full collections would otherwise walk every event of every conversation held, a
+    cost that grows with the conversations (`make bench`: turn 300 against turn 3)."""
 
     def __init__(self, domain=None, event_broker=None, recent_turns: int = RECENT_TURNS, **kw):
         super().__init__(domain, event_broker, **kw)
         self.recent_turns = int(recent_turns)
-        self.events: Dict[Text, List[Dict[Text, Any]]] = {}
+        self.events: Dict[Text, List[Tuple[Any, Any, str]]] = {}
+
+    @staticmethod
+    def _kept(event: Dict[Text, Any]) -> Tuple[Any, Any, str]:
+        return event.get("event"), event.get("name"), json.dumps(event)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)
         new = unsaved(tracker)
         if new is None:  # a tracker Rasa built itself: it holds the whole conversation
-            self.events[tracker.sender_id] = [e.as_dict() for e in tracker.events]
+            self.events[tracker.sender_id] = [self._kept(e.as_dict()) for e in tracker.events]
         else:
-            self.events.setdefault(tracker.sender_id, []).extend(e.as_dict() for e in new)
+            kept = self.events.setdefault(tracker.sender_id, [])
+            kept.extend(self._kept(e.as_dict()) for e in new)
         loaded(tracker)
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         events = self.events.get(sender_id)
         if not events:
             return None
-        part = recent_part(events, self.recent_turns)
+        indices = recent_indices([(kind, name) for kind, name, _ in events], self.recent_turns)
+        part = [json.loads(events[i][2]) for i in indices]
         return loaded(DialogueStateTracker.from_dict(sender_id, part, self.domain.slots))
 
     async def retrieve_full_tracker(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         events = self.events.get(sender_id)
         if not events:
             return None
-        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        full = [json.loads(text) for _, _, text in events]
+        return DialogueStateTracker.from_dict(sender_id, full, self.domain.slots)
 
     async def keys(self):
         return self.events.keys()

@@ -234,3 +234,15 @@ def test_the_cache_keeps_the_latest_conversations_for_a_while(monkeypatch):
     nothing = RecentCache(0)
     nothing.put("a", (1, 0.0), [])
     assert not nothing.parts
+
+
+def test_the_in_memory_store_holds_nothing_the_garbage_collector_walks(tmp_path):
+    """Its events are kept as JSON text with their type and name: a full collection does not
+    walk every event of every conversation held (the in-memory turn 300 grew 1.57 x)."""
+    import gc
+
+    store = stores(tmp_path)["memory"]
+    asyncio.run(converse(store, "long", 30))
+    gc.collect()
+    kept = store.events["long"]
+    assert len(kept) > 100 and not any(gc.is_tracked(event) for event in kept)
