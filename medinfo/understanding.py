@@ -477,10 +477,11 @@ def said_words(
     a word that misspells one of `own` (the condition's words) stands for it ("servix")."""
     said = {w for pair in question.words for w in pair}
     said |= set(term_phrases_in(store, question.text or "").values())
-    known = store.vocabulary | store.health_words  # words of their own, not misspellings
-    said |= {
-        t for w in said - known for t in [spelled_by_ear(w, own - said)] if t
-    } if own else set()  # fmt: skip
+    if own:
+        # An article or terminology word is a word of its own, not a misspelling.
+        strange = [w for w in said if w not in store.vocabulary and w not in store.health_words]
+        wanted = own - said
+        said |= {t for t in (spelled_by_ear(w, wanted) for w in strange) if t}
     return said
 
 
