@@ -1,7 +1,8 @@
 """Latency and throughput through the REST webhook, with the action server, after a warm-up:
 one conversation in sequence (a knowledge turn, then a small-talk "hi" turn, alternately, so
 both see the same load), then many conversations at once, in five rounds of which the median
-is reported; and one long conversation, to see whether a turn costs more as it grows.
+is reported; and one long conversation, to see whether a turn costs more as it grows (its
+last turns against a new conversation's first, at the same time).
 
 Several bots (one per tracker store) are measured side by side, turn by turn and round by
 round in alternation, so that a change in the machine's load weighs on each alike and their
@@ -143,28 +144,45 @@ async def measure(urls: Dict[str, str], conversations: int = 20, passes: int = 5
 EARLY, LATE = (3, 22), (281, 300)
 
 
+def asked(number: int, offset: int = 0) -> str:
+    """The script's question at turn `number` (0-based) of a conversation started `offset`
+    questions into the loop."""
+    return SCRIPT[(number + offset) % len(SCRIPT)]
+
+
 async def long_conversation(urls: Dict[str, str], turns: int = LATE[1]) -> Dict:
-    """One conversation of `turns` turns with each bot in turn, the script's questions and
-    follow-ups in a loop. Not in alternation: this compares a bot with itself, and a bot
-    whose turns grow slow (Rasa's own stores) would weigh on the next one's turn."""
-    seconds = {name: [] for name in urls}
+    """One conversation of `turns` turns with each bot in turn, the script's questions in a
+    loop; its last turns (281-300) alternate with the early turns (3-22) of a new
+    conversation asking the same questions, so that both windows are measured at the same
+    time, under the same load and with the same server state: their ratio is what the
+    conversation's length costs. The long conversation's own turns 3-22, measured minutes
+    earlier, are reported too ("in time order"), but the machine's drift weighs on that ratio.
+    Bots one after another, not in alternation: a bot whose turns grow slow (Rasa's own stores)
+    would weigh on the next one's turns."""
+    out = {}
+    first_late, pair_from = LATE[0] - 1, EARLY[0] - 1
+    offset = first_late - pair_from  # the new conversation asks what the long one asks
     async with aiohttp.ClientSession(timeout=TIMEOUT) as session:
         for name, url in urls.items():
-            sender = new_id("long")
-            for number in range(turns):
-                text = SCRIPT[number % len(SCRIPT)]
-                seconds[name].append(await turn(session, url, sender, text))
-    out = {}
-    for name, times in seconds.items():
-        early = stats(times[EARLY[0] - 1 : EARLY[1]])
-        late = stats(times[LATE[0] - 1 : LATE[1]])
-        out[name] = {
-            "turns": turns,
-            "errors": len([s for s in times if s is None]),
-            "early": early,
-            "late": late,
-            "growth": late["p50_ms"] / early["p50_ms"],
-        }
+            long, fresh = new_id("long"), new_id("fresh")
+            times = [await turn(session, url, long, asked(n)) for n in range(first_late)]
+            paired = [await turn(session, url, fresh, asked(n, offset)) for n in range(pair_from)]
+            for n in range(first_late, turns):
+                pair = [(long, asked(n), times), (fresh, asked(n - offset, offset), paired)]
+                for sender, text, into in pair if n % 2 else pair[::-1]:
+                    into.append(await turn(session, url, sender, text))
+            early = stats(times[pair_from : EARLY[1]])
+            late = stats(times[first_late : LATE[1]])
+            same_time = stats(paired[pair_from:])
+            out[name] = {
+                "turns": turns,
+                "errors": len([s for s in times + paired if s is None]),
+                "early": early,
+                "late": late,
+                "early_same_time": same_time,
+                "growth": late["p50_ms"] / same_time["p50_ms"],
+                "growth_in_time_order": late["p50_ms"] / early["p50_ms"],
+            }
     return out
 
 
