@@ -67,7 +67,8 @@ def failing(error):
 def test_importing_the_project_changes_nothing_in_rasa():
     code = (
         "import serving.rasa_patches, serving.server_tuning, serving.action_fallback, "
-        "serving.crf_extractor, serving.lock_store, serving.known_warnings\n"
+        "serving.crf_extractor, serving.lock_store, serving.known_warnings, "
+        "serving.sentence_features\n"
         "from serving import rasa_patches\n"
         "assert not any(rasa_patches.applied().values()), rasa_patches.applied()"
     )
