@@ -43,6 +43,7 @@ def main() -> int:
 
     model = Path(args.model).resolve() if args.model else latest_model()
     r = {"machine": resources.machine(), "model": model.name, "model_mb": resources.model_mb(model)}
+    r["skipped"] = sorted(skip)
     log = lambda what: print(f"[bench {time.monotonic() - started:5.0f} s] {what}", flush=True)  # noqa: E731
     log(f"model {model.name}; load average {r['machine']['load']}")
 
