@@ -313,10 +313,11 @@ def markdown(r: Dict) -> str:
             f"**The step `{step}` failed** ({why}); its figures are missing below."
             for step, why in r.get("failed", {}).items()
         ],  # fmt: skip
-        *[
-            f"Steps skipped (`--skip`): {', '.join(f'`{s}`' for s in r['skipped'])};"
-            " their figures are missing below."
-        ][: bool(r.get("skipped"))],
+        *(
+            [f"Steps skipped (`--skip`): {', '.join(r['skipped'])}; their figures are missing."]
+            if r.get("skipped")
+            else []
+        ),
         "",
         "## Targets",
         "",

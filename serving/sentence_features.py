@@ -51,13 +51,13 @@ class SentenceFeaturesOnly(GraphComponent):
 
     @staticmethod
     def _replace(message: Message) -> None:
-        dropped = {
-            id(f)
+        kept = [
+            f
             for f in message.features
-            if f.attribute == TEXT and f.type == FEATURE_TYPE_SEQUENCE
-        }
-        if not dropped:  # no text (an intent-only example)
+            if not (f.attribute == TEXT and f.type == FEATURE_TYPE_SEQUENCE)
+        ]
+        if len(kept) == len(message.features):  # no text (an intent-only example)
             return
-        message.features = [f for f in message.features if id(f) not in dropped]
+        message.features = kept
         empty = scipy.sparse.coo_matrix((1, 1))
         message.features.append(Features(empty, FEATURE_TYPE_SEQUENCE, TEXT, ORIGIN))
