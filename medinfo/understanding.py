@@ -22,7 +22,13 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from medinfo.safety import is_emergency
-from medinfo.scope import MEDICAL_SHAPE, off_topic, spelled_by_ear, unknown_words
+from medinfo.scope import (
+    MEDICAL_SHAPE,
+    is_typo_of_known,
+    off_topic,
+    spelled_by_ear,
+    unknown_words,
+)
 from medinfo.store import Condition, KnowledgeStore, Passage, normalise
 
 # (topic, intent, button title, phrase for a lead line), in the order buttons are offered.
@@ -71,12 +77,13 @@ WHAT_ABOUT = [
 # aspirin, do they give that too?"), or "and X?": its own question may ask another topic, so
 # only another subject named in X decides it (Not Found, for the topic before).
 CLAUSE = r"(?:\s*\?\W*$|\s*[,?]\s+(?:\S+\s+){0,10}\S+$)"
+BARE_END = r"\W*$"  # "and spotting": no question mark either
 WHAT_ABOUT_AND = [
     re.compile(rf"^\W*(?:{LEAD}\W+)*(?:what|how|wetin)\s+about\s+(?P<x>[^,;?.!]+?){CLAUSE}", re.I),
     re.compile(
         r"^\W*and\s+(?!(?:what|when|why|how|who|which|where|is|are|do|does|did|can|could|will"
         r"|would|should|if|then|so|it|that|this|they|she|he|i|you|we)\b)"
-        rf"(?P<x>(?:\w+\s+){{0,2}}\w+){CLAUSE}",
+        rf"(?P<x>(?:\w+\s+){{0,2}}\w+)(?:{CLAUSE}|{BARE_END})",
         re.I,
     ),
 ]
@@ -304,7 +311,9 @@ def understand_message(store: KnowledgeStore, question: Question) -> Understandi
     )
     if other_follow and names_a_subject(store, question, other_follow.group("x")):
         found = follow_up(store, question, other_follow.group("x"), text_lemmas)
-        if found.reason == "other_subject":
+        # Its own question may ask another topic; "and spotting?" asks nothing else.
+        bare = not re.search(r"\w", other_follow.string[other_follow.end("x") :])
+        if found.reason == "other_subject" or bare:
             return found
 
     subject, other = resolve_subject(store, question)
@@ -350,10 +359,16 @@ def understand_message(store: KnowledgeStore, question: Question) -> Understandi
     # "could she get it again?" asks the condition's recurrence, "is it taken out before the
     # birth?" about the stitch, even if the NLU took it for recurrence.
     asks_again = topic == "recurrence" and bool(text_lemmas & recurrence_words(store))
+    # Sure of the topic in a story: a fact's word elsewhere in it is the story's.
+    content = [s for s, _ in question.words if len(s) >= 3 and s not in STOP_WORDS]
+    sure = INTENT_TOPIC.get(question.intent) == topic and confidence(question) >= SURE_TOPIC
+    sure = sure and len(content) >= STORY_LENGTH
     if not named and not asks_again and not asked_fact(store, subject, text_lemmas):
-        text_lemmas |= fact_of_pronoun(store, question)
+        pronoun_fact = fact_of_pronoun(store, question)
+        text_lemmas |= pronoun_fact
+        sure = sure and not pronoun_fact  # "when do they put it in?" asks of the stitch
     return answer_topic(
-        store, subject, topic, text_lemmas, urgent, named, question.topic_before, defining
+        store, subject, topic, text_lemmas, urgent, named, question.topic_before, defining, sure
     )
 
 
@@ -645,12 +660,45 @@ def names_a_subject(store: KnowledgeStore, question: Question, x: str) -> bool:
         return bool(question.remembered) and question.topic_before is not None
     if store.mentioned_in(x) or store.find(x) or any(not store.find(e) for e in question.entities):
         return True
-    if term_phrase_words(store, x):
+    if term_phrase_words(store, x) or article_terms_in(store, question, x):
         return True
     if other_subject_words(store, sub_question(question, x)):
         return True
     # Everyday words the article never uses ("what about smoking?") name another subject.
-    return bool(asked_object_words(store, question, [*WHAT_ABOUT, *WHAT_ABOUT_AND]))
+    return bool(unarticled_words(store, question, x))
+
+
+def article_terms_in(store: KnowledgeStore, question: Question, x: str) -> Set[str]:
+    """The words of X naming something specific of the remembered condition's article
+    ("spotting", "a cone biopsy"), as `specific_terms` finds them."""
+    condition = store.find(question.remembered)
+    if condition is None:
+        return set()
+    lemma_of = dict(question.words)
+    said = {v for w in normalise(x).split() for v in (w, lemma_of.get(w, w))}
+    ignore = store.question_words | {w for n in condition.names for w in n.split()}
+    return specific_terms(condition, said, ignore)
+
+
+def unarticled_words(store: KnowledgeStore, question: Question, x: str) -> List[str]:
+    """The words of a follow-up's X when none of them is the article's, in any of people's
+    words for its terms: "smoking", "IVF", "her age" asked after the risk factors are things
+    it does not name, however often questions about it use those words. X that starts with no
+    thing ("after three losses", "once they know") keeps the topic."""
+    lemma_of = dict(question.words)
+    synonyms = store.question_synonyms
+    known = store.vocabulary | pregnancy_words(store) | FACT_TOPIC_WORDS | QUALIFIERS
+    head = [w for w in normalise(x).split() if w not in DETERMINERS]
+    if not head or head[0] in NO_OBJECT | {"once"}:
+        return []
+    content = [w for w in head if len(w) >= 3 and w.isalpha() and w not in STOP_WORDS | PRONOUNS]
+    if any(
+        {w, lemma_of.get(w, w), synonyms.get(w, w)} & known
+        or is_typo_of_known(w, store.vocabulary, frozenset())
+        for w in content
+    ):
+        return []
+    return content
 
 
 def sub_question(question: Question, x: str) -> Question:
@@ -665,17 +713,29 @@ def follow_up(store: KnowledgeStore, question: Question, x: str, lemmas: Set[str
     """ "what about X?": the previous topic, asked of X."""
     topic = question.topic_before or INTENT_TOPIC.get(question.intent) or "what_is"
     words = set(normalise(x).split())
+    named = True  # the condition or a term by name; a term alone ("and through the
+    # abdomen?") must be in the topic's passages
     if words <= PRONOUNS | STOP_WORDS:  # "what about it?": the remembered subject
         subject, other = resolve_subject(store, question)
     else:
         subject, other = resolve_subject(store, sub_question(question, x))
-        if subject is not None and not (store.mentioned_in(x) or term_phrase_words(store, x)):
+        term = article_terms_in(store, question, x)
+        if subject is None and not other and term and in_conversation_about(store, question):
+            subject = store.find(question.remembered)  # "and spotting?": of the condition
+        named = bool(store.mentioned_in(x) or term_phrase_words(store, x))
+        if subject is not None and not (named or term):
             subject = None
             other = other or x
     if other or subject is None:
         about = other or x
-        return Understanding(about, topic, reason="other_subject", about=about)
-    return answer_topic(store, subject, topic, lemmas, urgent=False, named=True)
+        # "and smoking?" names no other condition: the conversation stays on its own.
+        unsaid = unarticled_words(store, question, x)
+        everyday = unsaid and set(unsaid) <= store.everyday_words - store.health_words
+        subject_now = question.remembered if everyday and question.remembered else about
+        return Understanding(subject_now, topic, reason="other_subject", about=about)
+    # "and spotting?" after the symptoms asks of a sign: the urgent advice comes with it.
+    urgent = is_emergency(question.text or "", question.intent)
+    return answer_topic(store, subject, topic, lemmas, urgent=urgent, named=named)
 
 
 def answer_topic(
@@ -687,6 +747,7 @@ def answer_topic(
     named: bool = False,
     topic_before: Optional[str] = None,
     defining: bool = False,
+    sure: bool = False,
 ) -> Understanding:
     """The passages of `condition` that answer `topic` (narrowed to a named fact or a term the
     question uses), each list with its lead line, or the reason there are none. A term the
@@ -695,6 +756,11 @@ def answer_topic(
     # Asked what the condition is by name, a fact's word is the story's ("...my bio teacher
     # said it and i was half asleep" is no question about anaesthesia).
     fact = asked_fact(store, condition, lemmas) if not defining else None
+    pool = topic_passages(condition, topic)
+    if fact and sure and not any(p in pool for p in condition.fact(fact)):
+        # The NLU is sure of a topic the fact is not in: the fact's word is the story's
+        # ("...now I can't sleep. What are the signs?" asks no anaesthesia).
+        fact = None
     specific = bool(fact)  # the question names a term of the article
     if fact and not urgent:
         passages, label = condition.fact(fact), fact.replace("_", " ")

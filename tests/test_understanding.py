@@ -661,3 +661,25 @@ def test_keeping_a_treatment_is_not_answered_and_a_story_of_forgetting_is_answer
             "made my cervix weak?")  # fmt: skip
     found = about("ask_risk_factors", text)
     assert found.answered and found.topic == "risk_factors", found
+
+
+# 4. A follow-up naming a thing the article never names is Not Found for the topic before,
+# however everyday its words; the conversation stays on the condition.
+@pytest.mark.parametrize("text", ["and smoking?", "what about her age? she's 41"])
+def test_a_follow_up_about_a_thing_the_article_never_names_is_not_found(about, text):
+    found = about("nlu_fallback", text, [], "cervical insufficiency", "risk_factors")
+    assert not found.answered and found.topic == "risk_factors"
+    assert found.subject == "cervical insufficiency"
+
+
+def test_a_follow_up_naming_a_sign_answers_it_with_the_urgent_advice(about):
+    found = about("report_emergency", "and spotting", [], "cervical insufficiency", "symptoms")
+    assert found.answered and found.urgent and found.topic == "symptoms"
+    assert any("spotting" in t for t in texts(found.passages))
+
+
+def test_a_facts_word_in_a_story_does_not_override_a_sure_topic(about):
+    text = ("I'm 14 weeks and I keep reading about the cervix opening too early and now I"
+            " can't sleep. What are the signs I should be watching for?")  # fmt: skip
+    found = about("ask_symptoms", text, ranking=[("ask_symptoms", 0.99)])
+    assert found.answered and found.topic == "symptoms" and found.label == "symptoms"
