@@ -56,6 +56,13 @@ UNSURE_FLOOR = 0.3  # below the fallback's 0.5, a follow-up's intent still worth
 SURE_TOPIC = 0.9  # the NLU is sure the message asks this topic
 STORY_LENGTH = 8  # content words: a message this long tells a story around its question
 MAX_TERM_PASSAGES = 3  # a word in at most this many passages names something specific
+# The aspects (knowledge/article_rules.yml) checked in a cause question that names no term
+# ("can stress open it?"); the others only of a named term: "why would my cervix open with no
+# pain" asks for causes, not about pain.
+ANY_QUESTION_ASPECTS: Dict[str, Set[str]] = {
+    "causes": {"stress", "heredity"},
+    "risk_factors": {"stress", "heredity"},
+}
 
 # "what about X?", "and for X?", "same question for X", "X, same question": the topic stays,
 # the subject may change.
@@ -799,7 +806,10 @@ def answer_topic(
         label = TOPIC_PHRASE[topic]
     # Only a question about one named thing ("the stitch", "progesterone") is checked: "why
     # would my cervix open with no pain" asks for causes, not about pain.
-    aspect = unanswered_aspect(store, passages, lemmas, topic) if specific and not urgent else None
+    aspect = None
+    if not urgent:
+        asked = None if specific else ANY_QUESTION_ASPECTS.get(topic, set())
+        aspect = unanswered_aspect(store, passages, lemmas, topic, asked)
     found = Understanding(condition.name, topic, label=label, urgent=urgent, condition=condition)
     if aspect:
         found.reason, found.about = "aspect", aspect
@@ -868,7 +878,11 @@ def asked_fact(store: KnowledgeStore, condition: Condition, lemmas: set) -> Opti
 
 
 def unanswered_aspect(
-    store: KnowledgeStore, passages: Sequence[Passage], lemmas: set, topic: str
+    store: KnowledgeStore,
+    passages: Sequence[Passage],
+    lemmas: set,
+    topic: str,
+    only: Optional[Set[str]] = None,
 ) -> Optional[str]:
     """A word of the question naming something the chosen passages do not speak of: "hurt"
     in "does it hurt when they take the stitch out", where the stitch passages never mention
@@ -876,8 +890,8 @@ def unanswered_aspect(
     A timing question about a named term ("at how many weeks is the stitch put in") asks
     the weeks of the term, not of the condition."""
     said = set().union(*(p["lemmas"] for p in passages))
-    groups = list(store.aspects.values())
-    if topic == "timing":  # each word alone: "2nd trimester" in a passage is not its weeks
+    groups = [g for name, g in store.aspects.items() if only is None or name in only]
+    if topic == "timing" and only is None:  # each word alone: "2nd trimester" in a passage is not its weeks
         groups += [[w] for g in store.fact_questions.get("timing", []) for w in g]
     for group in groups:
         asked = lemmas.intersection(group)
