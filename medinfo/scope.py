@@ -62,6 +62,7 @@ def unknown_words(
     return unknown
 
 
+@functools.lru_cache(maxsize=16384)  # difflib is slow; people repeat their words
 def is_typo_of_known(word: str, vocabulary: FrozenSet[str], common: FrozenSet[str]) -> bool:
     """A typo of an article or question word ("insuficiency") that keeps its first letter, or
     one slip (a letter added, dropped, changed or two swapped) in an everyday word that keeps
@@ -88,7 +89,8 @@ def first_sound(word: str) -> str:
     return word[:1]
 
 
-def spelled_by_ear(word: str, targets: Iterable[str]) -> Optional[str]:
+@functools.lru_cache(maxsize=16384)
+def spelled_by_ear(word: str, targets: FrozenSet[str]) -> Optional[str]:
     """The target `word` misspells ("insuffiency", "servix" -> "cervix"): closer than a typo
     of any word (SPELLED_CUTOFF: not "station" for "sedation"), starting with the same sound.
     For the condition's own words only."""

@@ -502,7 +502,7 @@ def said_words(
     if own:
         # An article or terminology word is a word of its own, not a misspelling.
         strange = [w for w in said if w not in store.vocabulary and w not in store.health_words]
-        wanted = own - said
+        wanted = frozenset(own - said)
         said |= {t for t in (spelled_by_ear(w, wanted) for w in strange) if t}
     return said
 

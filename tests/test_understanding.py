@@ -510,7 +510,7 @@ def test_the_condition_spelled_by_ear_is_the_condition(about, intent, text, topi
 def test_a_word_that_only_looks_like_the_condition_is_not_it():
     from medinfo.scope import spelled_by_ear
 
-    targets = ["cervix", "suture", "sedation", "insufficiency", "progesterone"]
+    targets = frozenset(["cervix", "suture", "sedation", "insufficiency", "progesterone"])
     assert spelled_by_ear("servix", targets) == "cervix"
     assert spelled_by_ear("progestrone", targets) == "progesterone"
     for word in ("culture", "station", "creation", "serious"):
