@@ -253,8 +253,9 @@ def build_knowledge(
         for path in articles
         for name, spec in fact_specs(rules, read_meta(path.with_suffix(".meta.yml"))).items()
     }
+    phrases = {p for c in knowledge["conditions"] for p in c.get("term_phrases", {})}
     asked = lexicon.asked_word_lines(nlp, training)
-    asking = lexicon.asking_word_lines(nlp, training)
+    asking = lexicon.asking_word_lines(nlp, training, phrases)
     everyday = lexicon.everyday_words(asked)
     vocabulary = KnowledgeStore(knowledge).vocabulary
     subjects = lexicon.other_subject_words(nlp, vocabulary, everyday, asking)

@@ -47,11 +47,17 @@ PLAIN_WORD_LOG_PROB = -16.0
 
 
 def asked_word_lines(
-    nlp: Language, folder: Path = TRAINING_DATA, leave_out: Iterable[str] = ("out_of_scope",)
+    nlp: Language,
+    folder: Path = TRAINING_DATA,
+    leave_out: Iterable[str] = ("out_of_scope",),
+    phrases: Iterable[str] = (),
 ) -> Counter:
     """{word or lemma: how many training examples the bot answers use it} (every intent but
-    those left out), entity-marked names left out: a marked name ("what is
-    [endometriosis](condition)") is another subject, not a way of asking."""
+    those left out), entity-marked names and the articles' term phrases left out: a marked
+    name ("what is [endometriosis](condition)") is another subject, and a term's words ("cold
+    knife cone") are no way of asking ("cold" must stay another subject)."""
+    terms = sorted(phrases, key=len, reverse=True)
+    term = re.compile(r"\b(?:" + "|".join(map(re.escape, terms)) + r")\b") if terms else None
     counts: Counter = Counter()
     for path in sorted(folder.glob("*.yml")):
         for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
@@ -59,14 +65,18 @@ def asked_word_lines(
                 continue
             for line in item["examples"].splitlines():
                 text = MARKED_ENTITY.sub(" ", line.strip()[2:])
+                if term:
+                    text = term.sub(" ", text.lower())
                 counts.update({w for pair in words(nlp, text) for w in pair})
     return counts
 
 
-def asking_word_lines(nlp: Language, folder: Path = TRAINING_DATA) -> Counter:
+def asking_word_lines(
+    nlp: Language, folder: Path = TRAINING_DATA, phrases: Iterable[str] = ()
+) -> Counter:
     """As `asked_word_lines`, without the danger signs described: "fluid down my legs" is no
     way of asking, and "leg" must stay another subject ("how do they fix a broken leg")."""
-    return asked_word_lines(nlp, folder, ("out_of_scope", "report_emergency"))
+    return asked_word_lines(nlp, folder, ("out_of_scope", "report_emergency"), phrases)
 
 
 def framing_words(asked: Counter) -> FrozenSet[str]:

@@ -891,7 +891,8 @@ def unanswered_aspect(
     the weeks of the term, not of the condition."""
     said = set().union(*(p["lemmas"] for p in passages))
     groups = [g for name, g in store.aspects.items() if only is None or name in only]
-    if topic == "timing" and only is None:  # each word alone: "2nd trimester" in a passage is not its weeks
+    # Timing, each word alone: "2nd trimester" in a passage is not its weeks.
+    if topic == "timing" and only is None:
         groups += [[w] for g in store.fact_questions.get("timing", []) for w in g]
     for group in groups:
         asked = lemmas.intersection(group)

@@ -247,3 +247,17 @@ def test_described_danger_signs_are_no_way_of_asking(nlp, tmp_path):
     assert lexicon.asked_word_lines(nlp, tmp_path)["leg"] == 6
     assert lexicon.asking_word_lines(nlp, tmp_path)["leg"] == 0
     assert lexicon.asking_word_lines(nlp, tmp_path)["sign"] == 1
+
+
+def test_the_words_of_an_articles_term_phrase_are_no_way_of_asking(nlp, tmp_path):
+    from medinfo import lexicon
+
+    lines = "\n".join(
+        f"    - I had a cold knife cone in {y}, is that a risk" for y in range(2010, 2016)
+    )
+    (tmp_path / "nlu.yml").write_text(
+        f'version: "3.1"\nnlu:\n- intent: ask_risk_factors\n  examples: |\n{lines}\n'
+    )
+    asking = lexicon.asking_word_lines(nlp, tmp_path, ["cold knife cone"])
+    assert asking["cold"] == 0 and asking["risk"] == 6  # "symptoms of a cold" stays another subject
+    assert lexicon.asking_word_lines(nlp, tmp_path)["cold"] == 6
