@@ -68,7 +68,8 @@ check: $(READY) $(WIDGET) ## Lint and the fast tests (no model, server, browser 
 	$(BIN)/ruff check $(PY_CODE)
 	$(BIN)/python -m pytest -m "not slow" -q
 
-test: train $(WIDGET) browser ## Run every test: unit, data validation, NLU, stories, end to end, channels
+test: train $(WIDGET) browser ## Lint, then every test: unit, data validation, NLU, stories, end to end, channels
+	$(BIN)/ruff check $(PY_CODE)
 	$(BIN)/python -m pytest
 
 # BENCH_PORT_BASE (default 15000) + 305/355: the bench's Rasa and action server ports.
