@@ -124,11 +124,16 @@ def _typo_pool(words: FrozenSet[str]) -> Tuple[str, ...]:
     return tuple(sorted(words))
 
 
+def content_words(words: Iterable[Tuple[str, str]]) -> List[str]:
+    """The (surface) words that carry content: three letters or more, no stop word."""
+    return [s for s, _ in words if len(s) >= 3 and s not in STOP_WORDS]
+
+
 def off_topic(words: List[Tuple[str, str]], unknown: List[str], names_condition: bool) -> bool:
     """Do the unknown words make the question about something the article does not cover?
     In a short question the rare word is the subject ("what is endometriosis"); in a long
     story that names the condition, a rare word here and there is a detail of the story."""
     if not unknown:
         return False
-    content = [s for s, lemma in words if len(s) >= 3 and s not in STOP_WORDS]
+    content = content_words(words)
     return not (names_condition and len(content) >= STORY_WORDS_PER_UNKNOWN * len(unknown))

@@ -24,6 +24,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from medinfo.safety import is_emergency
 from medinfo.scope import (
     MEDICAL_SHAPE,
+    content_words,
     is_typo_of_known,
     off_topic,
     spelled_by_ear,
@@ -367,9 +368,8 @@ def understand_message(store: KnowledgeStore, question: Question) -> Understandi
     # birth?" about the stitch, even if the NLU took it for recurrence.
     asks_again = topic == "recurrence" and bool(text_lemmas & recurrence_words(store))
     # Sure of the topic in a story: a fact's word elsewhere in it is the story's.
-    content = [s for s, _ in question.words if len(s) >= 3 and s not in STOP_WORDS]
     sure = INTENT_TOPIC.get(question.intent) == topic and confidence(question) >= SURE_TOPIC
-    sure = sure and len(content) >= STORY_LENGTH
+    sure = sure and len(content_words(question.words)) >= STORY_LENGTH
     if not named and not asks_again and not asked_fact(store, subject, text_lemmas):
         pronoun_fact = fact_of_pronoun(store, question)
         text_lemmas |= pronoun_fact
@@ -540,7 +540,7 @@ def other_subject_words(store: KnowledgeStore, question: Question) -> List[str]:
     names = speakers(store, question.text)
     pairs = [(s, lemma) for s, lemma in question.words if s not in terms | names]
     foreign = unknown_words(pairs, store.vocabulary, store.everyday_words, store.health_words)
-    content = [s for s, _ in question.words if len(s) >= 3 and s not in STOP_WORDS]
+    content = content_words(question.words)
     # In a story, said of the condition or a term of the article ("a D and C in the
     # seventies"), or in a question the NLU is sure asks a topic ("my dr just shrugged"),
     # plain English is a detail.
@@ -720,8 +720,9 @@ def follow_up(store: KnowledgeStore, question: Question, x: str, lemmas: Set[str
     """ "what about X?": the previous topic, asked of X."""
     topic = question.topic_before or INTENT_TOPIC.get(question.intent) or "what_is"
     words = set(normalise(x).split())
-    named = True  # the condition or a term by name; a term alone ("and through the
-    # abdomen?") must be in the topic's passages
+    # Named: the condition or a term by name. A term of the article alone ("and through the
+    # abdomen?") must be in the topic's passages.
+    named = True
     if words <= PRONOUNS | STOP_WORDS:  # "what about it?": the remembered subject
         subject, other = resolve_subject(store, question)
     else:
@@ -763,11 +764,11 @@ def answer_topic(
     # Asked what the condition is by name, a fact's word is the story's ("...my bio teacher
     # said it and i was half asleep" is no question about anaesthesia).
     fact = asked_fact(store, condition, lemmas) if not defining else None
-    pool = topic_passages(condition, topic)
-    if fact and sure and not any(p in pool for p in condition.fact(fact)):
+    if sure and fact:
         # The NLU is sure of a topic the fact is not in: the fact's word is the story's
         # ("...now I can't sleep. What are the signs?" asks no anaesthesia).
-        fact = None
+        pool = topic_passages(condition, topic)
+        fact = fact if any(p in pool for p in condition.fact(fact)) else None
     specific = bool(fact)  # the question names a term of the article
     if fact and not urgent:
         passages, label = condition.fact(fact), fact.replace("_", " ")
@@ -807,8 +808,8 @@ def answer_topic(
     # Only a question about one named thing ("the stitch", "progesterone") is checked: "why
     # would my cervix open with no pain" asks for causes, not about pain.
     aspect = None
-    if not urgent:
-        asked = None if specific else ANY_QUESTION_ASPECTS.get(topic, set())
+    if not urgent and (specific or topic in ANY_QUESTION_ASPECTS):
+        asked = None if specific else ANY_QUESTION_ASPECTS[topic]
         aspect = unanswered_aspect(store, passages, lemmas, topic, asked)
     found = Understanding(condition.name, topic, label=label, urgent=urgent, condition=condition)
     if aspect:
