@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -31,6 +31,7 @@ from medinfo.scope import (
     unknown_words,
 )
 from medinfo.store import Condition, KnowledgeStore, Passage, normalise
+from medinfo.story import question_start
 
 # (topic, intent, button title, phrase for a lead line), in the order buttons are offered.
 TOPICS: List[Tuple[str, str, str, str]] = [
@@ -226,6 +227,7 @@ PREGNANCY_ITSELF = {
     "pregnancy", "pregnant", "trimester", "labour", "labor", "contraction", "bump", "fetus",
 }  # fmt: skip
 QUALIFIERS = {"first", "second", "third", "1st", "2nd", "3rd", "normal", "healthy", "early", "late"}
+ALTERNATIVES = re.compile(r" (?:or|and) ")
 SOURCE_OF = re.compile(r" (?:from|after) ")  # "damage from a cone biopsy"
 FACT_PRONOUNS = {"it", "that", "this", "they", "them", "those", "these"}
 PRONOUNS = {
@@ -310,7 +312,7 @@ def understand_message(store: KnowledgeStore, question: Question) -> Understandi
     """What this message is about, by itself and the conversation's subject and topic."""
     if courtesy_only(store, question):
         return Understanding(question.remembered, None, reason="courtesy")
-    text_lemmas = question_lemmas(store, question)
+    text_lemmas = asked_lemmas(store, question)
     follow = next((m for p in WHAT_ABOUT for m in [p.match(question.text or "")] if m), None)
     if follow and names_a_subject(store, question, follow.group("x")):
         return follow_up(store, question, follow.group("x"), text_lemmas)
@@ -556,7 +558,14 @@ def other_subject_words(store: KnowledgeStore, question: Question) -> List[str]:
             w for w in foreign if may_name_health_subject(store, question, w, lemma_of.get(w, w))
         ]  # fmt: skip
     elif len(content) >= STORY_LENGTH or terms or sure:
-        foreign = [w for w in foreign if w not in store.plain_words]
+        # ...but one that may name a health subject is the story's subject ("asthma").
+        lemma_of = dict(question.words)
+        foreign = [
+            w
+            for w in foreign
+            if w not in store.plain_words
+            or may_name_health_subject(store, question, w, lemma_of.get(w, w))
+        ]
     foreign += [
         s
         for s, lemma in pairs
@@ -589,15 +598,16 @@ def asked_object_words(
     known = store.vocabulary | store.framing_words | pregnancy_words(store)
     found: List[str] = []
     for pattern, text in ((p, t) for p in patterns for t in sentences):
-        for match in pattern.finditer(text):
-            x = OBJECT_END.split(match.group("x"), maxsplit=1)[0]
+        # Each thing asked: "birth defects or problems with the baby's brain".
+        for asked in (a for m in pattern.finditer(text) for a in ALTERNATIVES.split(m.group("x"))):
+            x = OBJECT_END.split(asked, maxsplit=1)[0]
             head = [w for w in x.split() if w not in DETERMINERS]
             if not head or head[0] in NO_OBJECT:
                 continue  # a verb's tail: "diagnosed - is it mainly...", "get past a week"
             if head[0] in PRONOUNS or head[0] in store.question_words:
                 continue  # "causes it", "the risk of recurrence": no other subject
             # ...or of a term it comes from: "damage from a cone biopsy", "scarring after a D&C".
-            source = SOURCE_OF.split(match.group("x"), maxsplit=1)[1:]
+            source = SOURCE_OF.split(asked, maxsplit=1)[1:]
             if any(store.mentioned_in(t) or term_phrase_words(store, t) for t in [x, *source]):
                 continue
             content = [{w, lemma_of.get(w, w)} for w in head if w not in STOP_WORDS | PRONOUNS]
@@ -628,6 +638,7 @@ def resolve_subject(store: KnowledgeStore, question: Question) -> Tuple[Optional
     known = named_condition(store, question) or head_word_condition(store, question)
     if not known and len(store.conditions) == 1 and BACK_TO_START.search(question.text or ""):
         known = store.conditions[0]
+    question = asked_part(store, question)
     for entity in question.entities:
         if not store.find(entity) and not names_a_term(store, entity):
             return None, entity
@@ -651,6 +662,38 @@ def resolve_subject(store: KnowledgeStore, question: Question) -> Tuple[Optional
     ):
         return None, question.remembered
     return (store.conditions[0], "") if len(store.conditions) == 1 else (None, "")
+
+
+def asked_part(store: KnowledgeStore, question: Question) -> Question:
+    """The question of a story that names the condition ("...thyroid since 2017, asthma...
+    the midwife wrote 'query weak cervix'. What actually is it?"): the other conditions of its
+    story are background, not the subject. Any other message whole."""
+    text = question.text or ""
+    start = question_start(text)
+    if not start or not named_condition(store, question):
+        return question
+    asked = text[start:]
+    said = set(normalise(asked).split())
+    return replace(
+        question,
+        text=asked,
+        words=[(s, lemma) for s, lemma in question.words if s in said],
+        entities=[e for e in question.entities if normalise(e) in normalise(asked)],
+    )
+
+
+def asked_lemmas(store: KnowledgeStore, question: Question) -> Set[str]:
+    """The lemmas of what a story's question asks (`asked_part`), not of what its story
+    tells; but "how does it work, will it affect the baby?" asks of the stitch or the
+    progesterone its story named."""
+    asked = asked_part(store, question)
+    lemmas = question_lemmas(store, asked)
+    if asked is question or not {s for s, _ in asked.words} & FACT_PRONOUNS:
+        return lemmas
+    condition = named_condition(store, question)
+    whole = question_lemmas(store, question)
+    told = asked_fact(store, condition, whole) if condition else None
+    return whole if told and not asked_fact(store, condition, lemmas) else lemmas
 
 
 def names_a_term(store: KnowledgeStore, name: str) -> bool:

@@ -689,3 +689,40 @@ def test_a_facts_word_in_a_story_does_not_override_a_sure_topic(about):
             " can't sleep. What are the signs I should be watching for?")  # fmt: skip
     found = about("ask_symptoms", text, ranking=[("ask_symptoms", 0.99)])
     assert found.answered and found.topic == "symptoms" and found.label == "symptoms"
+
+
+# A story's conditions are background to its question about the condition; a story about
+# another condition, or a question that names one, is not answered.
+HISTORY = (
+    "I'm 36, I had my son by c-section, then an underactive thyroid in 2017, polycystic "
+    "ovaries in 2019, and I also have mild asthma and I'm allergic to penicillin. The midwife "
+    "wrote 'query weak cervix' on my notes. "
+)
+
+
+def test_a_story_s_other_conditions_are_background_to_its_question(about):
+    found = about("ask_what_is", HISTORY + "My question is just: what actually is a weak cervix?")
+    assert found.answered and found.subject == "cervical insufficiency", found
+    assert "painless opening" in " ".join(texts(found.passages))
+
+
+def test_a_story_s_question_naming_another_condition_is_not_answered(about):
+    found = about("ask_symptoms", HISTORY + "What are the symptoms of asthma in pregnancy?")
+    assert not found.answered and found.reason == "other_subject", found
+
+
+def test_a_story_about_another_condition_only_is_not_answered(about):
+    text = (
+        "I'm 30 and I've had asthma since I was a child, it got worse in my first pregnancy"
+        " and I used my inhaler a lot. What are the signs it is getting worse?"
+    )
+    found = about("ask_symptoms", text)
+    assert not found.answered and found.reason == "other_subject", found
+
+
+def test_a_story_s_question_about_what_it_told_asks_of_that(about):
+    # "it" is the progesterone of the story: the article says nothing of it and the baby.
+    text = ("They found I have a weak cervix at my 20 week scan and started me on"
+            " progesterone. How does it work, and will it affect the baby?")  # fmt: skip
+    found = about("ask_treatment", text)
+    assert not found.answered and found.reason == "aspect", found
