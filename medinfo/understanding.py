@@ -668,9 +668,14 @@ def asked_part(store: KnowledgeStore, question: Question) -> Question:
     """The question of a story that names the condition ("...thyroid since 2017, asthma...
     the midwife wrote 'query weak cervix'. What actually is it?"): the other conditions of its
     story are background, not the subject. Any other message whole."""
+    return story_question(question) if named_condition(store, question) else question
+
+
+def story_question(question: Question) -> Question:
+    """The question of a story (medinfo/story.py), or the message whole."""
     text = question.text or ""
     start = question_start(text)
-    if not start or not named_condition(store, question):
+    if not start:
         return question
     asked = text[start:]
     said = set(normalise(asked).split())
@@ -683,16 +688,16 @@ def asked_part(store: KnowledgeStore, question: Question) -> Question:
 
 
 def asked_lemmas(store: KnowledgeStore, question: Question) -> Set[str]:
-    """The lemmas of what a story's question asks (`asked_part`), not of what its story
-    tells; but "how does it work, will it affect the baby?" asks of the stitch or the
-    progesterone its story named."""
-    asked = asked_part(store, question)
+    """The lemmas of what a story's question asks, not of what its story tells ("...it's
+    usually 'painless'. So are there any warning signs?"); but "how does it work, will it
+    affect the baby?" asks of the stitch or the progesterone its story named."""
+    asked = story_question(question)
     lemmas = question_lemmas(store, asked)
     if asked is question or not {s for s, _ in asked.words} & FACT_PRONOUNS:
         return lemmas
-    condition = named_condition(store, question)
+    condition = named_condition(store, question) or store.conditions[0]
     whole = question_lemmas(store, question)
-    told = asked_fact(store, condition, whole) if condition else None
+    told = asked_fact(store, condition, whole)
     return whole if told and not asked_fact(store, condition, lemmas) else lemmas
 
 

@@ -726,3 +726,13 @@ def test_a_story_s_question_about_what_it_told_asks_of_that(about):
             " progesterone. How does it work, and will it affect the baby?")  # fmt: skip
     found = about("ask_treatment", text)
     assert not found.answered and found.reason == "aspect", found
+
+
+def test_a_story_s_words_do_not_pick_what_its_question_asks(about):
+    # "painless" is the story's (the definition's word); the question asks the signs.
+    text = (
+        "The doctor told my wife it's usually 'silent' or 'painless', words to that effect."
+        " So are there any warning signs at all we should be watching for?"
+    )
+    found = about("ask_symptoms", text, ranking=[("ask_symptoms", 0.99)])
+    assert found.answered and found.topic == "symptoms", found
