@@ -586,6 +586,7 @@ def test_how_much_the_stitch_costs_or_what_dose_is_not_answered(about_after_fact
         ("ask_treatment", "is there a herbal alternative to progesterone", "aspect"),
         ("ask_treatment", "how is a stitch different from the ring around the cervix", "aspect"),
         ("ask_treatment", "does she need to stop eating before the cerclage", "aspect"),
+        ("ask_treatment", "is the stitch a day case or is she admitted overnight", "aspect"),
         # A cause the article never names, asked without any term of it.
         ("ask_causes", "can stress make the cervix open early", "aspect"),
         ("ask_causes", "does a weak cervix run in families", "aspect"),
