@@ -775,10 +775,12 @@ def follow_up(store: KnowledgeStore, question: Question, x: str, lemmas: Set[str
         subject, other = resolve_subject(store, question)
     else:
         subject, other = resolve_subject(store, sub_question(question, x))
-        term = article_terms_in(store, question, x)
+        term = article_terms_in(store, question, x) | set(term_phrases_in(store, x).values())
         if subject is None and not other and term and in_conversation_about(store, question):
             subject = store.find(question.remembered)  # "and spotting?": of the condition
-        named = bool(store.mentioned_in(x) or term_phrase_words(store, x))
+        # The condition by name; a term ("a previous C-section") must be in the topic's
+        # passages, or the article does not answer it there.
+        named = bool(store.mentioned_in(x))
         if subject is not None and not (named or term):
             subject = None
             other = other or x

@@ -680,6 +680,18 @@ def test_a_follow_up_about_a_thing_the_article_never_names_is_not_found(about, t
     assert found.subject == "cervical insufficiency"
 
 
+def test_a_follow_up_naming_a_term_of_another_topic_is_not_found_and_of_this_one_answered(
+    about,
+):
+    # The article names a cesarean under treatment only, a cone biopsy as a risk factor.
+    found = about("ask_treatment", "And what about a previous C-section?", [],
+                  "cervical insufficiency", "risk_factors")  # fmt: skip
+    assert not found.answered and found.topic == "risk_factors", found
+    found = about("ask_treatment", "And what about a cone biopsy?", [],
+                  "cervical insufficiency", "risk_factors")  # fmt: skip
+    assert found.answered and any("cone biopsy" in t for t in texts(found.passages)), found
+
+
 def test_a_follow_up_naming_a_sign_answers_it_with_the_urgent_advice(about):
     found = about("report_emergency", "and spotting", [], "cervical insufficiency", "symptoms")
     assert found.answered and found.urgent and found.topic == "symptoms"
