@@ -337,7 +337,9 @@ def understand_message(store: KnowledgeStore, question: Question) -> Understandi
         # speaks of the condition itself ("my cervix", its name) or goes on a conversation
         # about it ("can it happen later too?"): its best topic is the question.
         if about_the_condition(store, question) or (
-            in_conversation_about(store, question) and best_guess(question) == question.topic_hint
+            in_conversation_about(store, question)
+            and best_guess(question) == question.topic_hint
+            and len(unasked_words(store, question)) < 2
         ):
             topic = hinted
         # "what about after three losses?": unsure, the follow-up keeps the topic it follows.
@@ -434,6 +436,18 @@ def best_guess(question: Question) -> Optional[str]:
     ("ok thx. trying to sleep now": out_of_scope 0.40, thanks 0.29 before any topic)."""
     ranked = [(name, c) for name, c in question.ranking if name != "nlu_fallback"]
     return ranked[0][0] if ranked and ranked[0][1] >= UNSURE_FLOOR else None
+
+
+def unasked_words(store: KnowledgeStore, question: Question) -> List[str]:
+    """The content words that neither the article nor the questions people ask of it use
+    ("pharmacies", "bank", "holiday"): an unsure turn with two of them is no follow-up."""
+    known = store.vocabulary | store.framing_words | pregnancy_words(store) | FACT_TOPIC_WORDS
+    return [
+        s
+        for s, lemma in question.words
+        if len(s) >= 3 and s.isalpha() and s not in STOP_WORDS
+        and not {s, lemma, store.question_synonyms.get(s, s)} & known
+    ]  # fmt: skip
 
 
 def in_conversation_about(store: KnowledgeStore, question: Question) -> bool:

@@ -587,6 +587,7 @@ def test_how_much_the_stitch_costs_or_what_dose_is_not_answered(about_after_fact
         ("ask_treatment", "how is a stitch different from the ring around the cervix", "aspect"),
         ("ask_treatment", "does she need to stop eating before the cerclage", "aspect"),
         ("ask_treatment", "is the stitch a day case or is she admitted overnight", "aspect"),
+        ("ask_treatment", "what strength does the progesterone come in", "aspect"),
         # A cause the article never names, asked without any term of it.
         ("ask_causes", "can stress make the cervix open early", "aspect"),
         ("ask_causes", "does a weak cervix run in families", "aspect"),
@@ -750,3 +751,9 @@ def test_a_story_s_words_do_not_pick_what_its_question_asks(about):
     )
     found = about("ask_symptoms", text, ranking=[("ask_symptoms", 0.99)])
     assert found.answered and found.topic == "symptoms", found
+
+
+def test_an_unsure_turn_of_words_no_question_about_it_uses_is_no_follow_up(ask_unsure):
+    text = "random one, do you know if pharmacies have to open on bank holiday Mondays?"
+    found = ask_unsure(text, {"ask_causes": 0.35}, topic="treatment")
+    assert not found.answered and found.reason == "classifier", found
