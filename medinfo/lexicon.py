@@ -33,7 +33,13 @@ from spacy.language import Language
 
 from medinfo.language import COMMON_WORD_LOG_PROB, common_words, english_words, words
 from medinfo.scope import MEDICAL_SHAPE
-from medinfo.terminology import condition_names, drug_names, medical_name_words, procedure_names
+from medinfo.terminology import (
+    condition_names,
+    drug_names,
+    eponyms,
+    medical_name_words,
+    procedure_names,
+)
 
 TRAINING_DATA = Path(__file__).resolve().parent.parent / "data" / "nlu"
 MARKED_ENTITY = re.compile(r"\[[^\]]+\]\([^)]+\)")  # "[endometriosis](condition)"
@@ -122,7 +128,7 @@ def terminology_words() -> FrozenSet[str]:
     # "neoplasm of uncertain behavior") names nothing.
     names = [n for half in (0, 1) for n in condition_names(half) + procedure_names(half)]
     medical = {w for n in names for w in n.replace("-", " ").split()}
-    medical |= {w for half in (0, 1) for w in drug_names(half)}
+    medical |= {w for half in (0, 1) for w in drug_names(half)} | set(eponyms())
     return frozenset(w.lower() for w in medical if w.isalpha())
 
 

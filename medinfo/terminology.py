@@ -71,6 +71,15 @@ def medical_name_words(half: int) -> List[str]:
     return sorted({w for d in descriptions for w in re.findall(r"[a-z]+", d)})
 
 
+@functools.lru_cache(maxsize=1)
+def eponyms() -> List[str]:
+    """The names in possessive form of every ICD-10-CM description ("crohn" of "Crohn's
+    disease of small intestine"): a short name's words drop them ("crohn's" is no word)."""
+    return sorted(
+        {w for _, ds in _icd_categories() for d in ds for w in re.findall(r"([a-z]+)'s\b", d)}
+    )
+
+
 @functools.lru_cache(maxsize=2)
 def procedure_names(half: int) -> List[str]:
     """Procedure words of ICD-10-CM's descriptions ("colostomy", "arthroplasty")."""

@@ -361,7 +361,11 @@ def understand_message(store: KnowledgeStore, question: Question) -> Understandi
         )
         return Understanding(subject_now or question.remembered, hint, reason=reason, urgent=urgent)
     if other:
-        return Understanding(other, topic, reason="other_subject", about=other, urgent=urgent)
+        # "Can Crohn's weaken the cervix?" asks of the condition too: the conversation stays
+        # on it ("then what does cause it?").
+        own = named_condition(store, question) or head_word_condition(store, question)
+        subject_now = own.name if own else other
+        return Understanding(subject_now, topic, reason="other_subject", about=other, urgent=urgent)
     if subject is None:
         return Understanding(None, topic, reason="which_condition", urgent=urgent)
     if urgent and not about_the_condition(store, question):

@@ -757,3 +757,11 @@ def test_an_unsure_turn_of_words_no_question_about_it_uses_is_no_follow_up(ask_u
     text = "random one, do you know if pharmacies have to open on bank holiday Mondays?"
     found = ask_unsure(text, {"ask_causes": 0.35}, topic="treatment")
     assert not found.answered and found.reason == "classifier", found
+
+
+def test_a_named_condition_in_possessive_form_is_another_subject_of_a_cervix_question(about):
+    # "Crohn's" is no word of a short ICD-10-CM name; its eponym is.
+    found = about("ask_risk_factors", "I'm 16 weeks. Can Crohn's weaken the cervix?")
+    assert not found.answered and found.reason == "other_subject", found
+    # The question was about the cervix too: the conversation stays on the condition.
+    assert found.subject == "cervical insufficiency"
