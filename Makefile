@@ -11,7 +11,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 # libraries print at every start by module (serving/known_warnings.py), and shows the rest.
 RASA := $(BIN)/python -m serving
 # What a model is trained from; the model file is named by their hash (see `train`).
-MODEL_INPUTS := config.yml domain.yml requirements.lock serving/crf_extractor.py serving/sentence_features.py serving/question_part.py medinfo/story.py $(shell find data -type f 2>/dev/null | sort)
+MODEL_INPUTS := config.yml domain.yml requirements.lock serving/crf_extractor.py serving/sentence_features.py serving/question_part.py serving/message_step.py medinfo/story.py $(shell find data -type f 2>/dev/null | sort)
 
 .DEFAULT_GOAL := help
 .PHONY: help setup knowledge train run shell check test lint format lock clean browser accessibility

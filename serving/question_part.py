@@ -11,34 +11,21 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from medinfo import story
 from medinfo.story import NLU_QUESTION_WORDS, question_start
+from serving.message_step import MessageStep
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False)
-class QuestionPartOnly(GraphComponent):
+class QuestionPartOnly(MessageStep):
     """Keeps the tokens of a story's question (after SpacyTokenizer)."""
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "QuestionPartOnly":
-        return cls()
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
@@ -47,18 +34,8 @@ class QuestionPartOnly(GraphComponent):
         sources = (Path(story.__file__), Path(__file__))
         return hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()
 
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            self._keep_question(message)
-        return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        for message in training_data.training_examples:
-            self._keep_question(message)
-        return training_data
-
     @staticmethod
-    def _keep_question(message: Message) -> None:
+    def apply(message: Message) -> None:
         tokens = message.get(TOKENS_NAMES[TEXT])
         start = question_start(message.get(TEXT) or "", NLU_QUESTION_WORDS)
         if tokens and start:
