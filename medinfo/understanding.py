@@ -365,6 +365,8 @@ def understand_message(store: KnowledgeStore, question: Question) -> Understandi
         # on it ("then what does cause it?").
         own = named_condition(store, question) or head_word_condition(store, question)
         subject_now = own.name if own else other
+        if not own and question.remembered and not names_something(store, other):
+            subject_now = question.remembered  # "<img src=x>" is no subject to go on about
         return Understanding(subject_now, topic, reason="other_subject", about=other, urgent=urgent)
     if subject is None:
         return Understanding(None, topic, reason="which_condition", urgent=urgent)
@@ -385,6 +387,14 @@ def understand_message(store: KnowledgeStore, question: Question) -> Understandi
     return answer_topic(
         store, subject, topic, text_lemmas, urgent, named, question.topic_before, defining, sure
     )
+
+
+def names_something(store: KnowledgeStore, words: str) -> bool:
+    """Can these words be a conversation's new subject: an everyday or a health word, or one
+    shaped like a medical term? Markup and junk ("img src onerror") are not."""
+    said = set(normalise(words).split())
+    known = store.everyday_words | store.health_words | store.other_subject_words
+    return bool(said & known) or any(MEDICAL_SHAPE.search(w) for w in said)
 
 
 def courtesy_only(store: KnowledgeStore, question: Question) -> bool:

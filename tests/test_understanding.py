@@ -765,3 +765,10 @@ def test_a_named_condition_in_possessive_form_is_another_subject_of_a_cervix_que
     assert not found.answered and found.reason == "other_subject", found
     # The question was about the cervix too: the conversation stays on the condition.
     assert found.subject == "cervical insufficiency"
+
+
+def test_markup_is_not_found_and_the_conversation_keeps_its_subject(about):
+    found = about("ask_what_is", "<img src=x onerror=alert(1)>", remembered="diabetes",
+                  topic="what_is")  # fmt: skip
+    assert not found.answered and found.reason == "other_subject", found
+    assert found.subject == "diabetes"
