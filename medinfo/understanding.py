@@ -392,9 +392,12 @@ def understand_message(store: KnowledgeStore, question: Question) -> Understandi
 def names_something(store: KnowledgeStore, words: str) -> bool:
     """Can these words be a conversation's new subject: an everyday or a health word, or one
     shaped like a medical term? Markup and junk ("img src onerror") are not."""
-    said = set(normalise(words).split())
-    known = store.everyday_words | store.health_words | store.other_subject_words
-    return bool(said & known) or any(MEDICAL_SHAPE.search(w) for w in said)
+    lists = (store.everyday_words, store.health_words, store.other_subject_words)
+    # Looked up list by list: their union is 34,000 words, 4 ms to build on every message.
+    return any(
+        any(w in known for known in lists) or MEDICAL_SHAPE.search(w)
+        for w in normalise(words).split()
+    )
 
 
 def courtesy_only(store: KnowledgeStore, question: Question) -> bool:
