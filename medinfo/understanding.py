@@ -62,9 +62,13 @@ MAX_TERM_PASSAGES = 3  # a word in at most this many passages names something sp
 # ("can stress open it?"); the others only of a named term: "why would my cervix open with no
 # pain" asks for causes, not about pain.
 ANY_QUESTION_ASPECTS: Dict[str, Set[str]] = {
-    "causes": {"stress", "heredity"},
-    "risk_factors": {"stress", "heredity"},
+    "causes": {"stress", "heredity", "age"},
+    "risk_factors": {"stress", "heredity", "age"},
+    "recurrence": {"age"},
 }
+# ...and these in a question of any topic: figures the article does not give ("what's the
+# incidence?") and a home birth are asked of no term.
+EVERY_QUESTION_ASPECTS = {"numbers", "birth_place"}
 
 # "what about X?", "and for X?", "same question for X", "X, same question": the topic stays,
 # the subject may change.
@@ -85,6 +89,12 @@ WHAT_ABOUT = [
 # The same with a question of its own after it ("what about X, is that one of them?", "and
 # aspirin, do they give that too?"), or "and X?": its own question may ask another topic, so
 # only another subject named in X decides it (Not Found, for the topic before).
+# A clause that asks something ("should I worry"), with or without its question mark.
+ASKING = re.compile(
+    r"\b(?:what|how|why|when|where|which|who|should|can|could|will|would|does|do|did|is|are"
+    r"|am)\b",
+    re.I,
+)
 CLAUSE = r"(?:\s*\?\W*$|\s*[,?]\s+(?:\S+\s+){0,10}\S+$)"
 BARE_END = r"\W*$"  # "and spotting": no question mark either
 WHAT_ABOUT_AND = [
@@ -321,8 +331,10 @@ def understand_message(store: KnowledgeStore, question: Question) -> Understandi
     )
     if other_follow and names_a_subject(store, question, other_follow.group("x")):
         found = follow_up(store, question, other_follow.group("x"), text_lemmas)
-        # Its own question may ask another topic; "and spotting?" asks nothing else.
-        bare = not re.search(r"\w", other_follow.string[other_follow.end("x") :])
+        # Its own question may ask another topic; "and spotting?" asks nothing else, nor
+        # "what about back pain? I have it a little bit."
+        rest = other_follow.string[other_follow.end("x") :].lstrip(" ,;?.!")
+        bare = not re.search(r"\w", rest) or not ("?" in rest or ASKING.search(rest))
         if found.reason == "other_subject" or bare:
             return found
 
@@ -750,8 +762,27 @@ def names_a_subject(store: KnowledgeStore, question: Question, x: str) -> bool:
         return True
     if other_subject_words(store, sub_question(question, x)):
         return True
+    if said_before(store, question, x):
+        return True
     # Everyday words the article never uses ("what about smoking?") name another subject.
     return bool(unarticled_words(store, question, x))
+
+
+def said_before(store: KnowledgeStore, question: Question, x: str) -> bool:
+    """Is X something a passage of the previous topic says, all its words in one passage?
+    "what about back pain?" after the symptoms, "and for women with three or more
+    miscarriages in the second trimester?" after the recurrence ask that passage again."""
+    condition = store.find(question.remembered) if question.remembered else None
+    if condition is None or question.topic_before not in TOPIC_PHRASE:
+        return False
+    lemma_of, synonyms = dict(question.words), store.question_synonyms
+    ignore = STOP_WORDS | PRONOUNS | DETERMINERS | QUALIFIERS
+    words = [w for w in normalise(x).split() if w.isalpha() and w not in ignore]
+    if not words or set(words) <= store.question_words:
+        return False  # "what about treatment?" asks another topic
+    lemmas = {synonyms.get(lemma_of.get(w, w), lemma_of.get(w, w)) for w in words}
+    passages = topic_passages(condition, question.topic_before)
+    return any(lemmas <= set(p["lemmas"]) for p in passages)
 
 
 def article_terms_in(store: KnowledgeStore, question: Question, x: str) -> Set[str]:
@@ -807,6 +838,7 @@ def follow_up(store: KnowledgeStore, question: Question, x: str, lemmas: Set[str
     else:
         subject, other = resolve_subject(store, sub_question(question, x))
         term = article_terms_in(store, question, x) | set(term_phrases_in(store, x).values())
+        term = term or said_before(store, question, x)
         if subject is None and not other and term and in_conversation_about(store, question):
             subject = store.find(question.remembered)  # "and spotting?": of the condition
         # The condition by name; a term ("a previous C-section") must be in the topic's
@@ -824,6 +856,12 @@ def follow_up(store: KnowledgeStore, question: Question, x: str, lemmas: Set[str
         return Understanding(subject_now, topic, reason="other_subject", about=about)
     # "and spotting?" after the symptoms asks of a sign: the urgent advice comes with it.
     urgent = is_emergency(question.text or "", question.intent)
+    # X is what is asked: "what about risks to the baby from using it?" after the progesterone
+    # asks what its passages do not say.
+    x_lemmas = question_lemmas(store, sub_question(question, x))
+    aspect = unanswered_aspect(store, topic_passages(subject, topic), x_lemmas, topic)
+    if aspect and not urgent:
+        return Understanding(subject.name, topic, reason="aspect", about=aspect)
     return answer_topic(store, subject, topic, lemmas, urgent=urgent, named=named)
 
 
@@ -889,8 +927,10 @@ def answer_topic(
     # Only a question about one named thing ("the stitch", "progesterone") is checked: "why
     # would my cervix open with no pain" asks for causes, not about pain.
     aspect = None
-    if not urgent and (specific or topic in ANY_QUESTION_ASPECTS):
-        asked = None if specific else ANY_QUESTION_ASPECTS[topic]
+    if not urgent:
+        asked = (
+            None if specific else ANY_QUESTION_ASPECTS.get(topic, set()) | EVERY_QUESTION_ASPECTS
+        )
         aspect = unanswered_aspect(store, passages, lemmas, topic, asked)
     found = Understanding(condition.name, topic, label=label, urgent=urgent, condition=condition)
     if aspect:
@@ -972,13 +1012,16 @@ def unanswered_aspect(
     A timing question about a named term ("at how many weeks is the stitch put in") asks
     the weeks of the term, not of the condition."""
     said = set().union(*(p["lemmas"] for p in passages))
+    text = " ".join(p["text"] for p in passages)
     groups = [g for name, g in store.aspects.items() if only is None or name in only]
     # Timing, each word alone: "2nd trimester" in a passage is not its weeks.
     if topic == "timing" and only is None:
         groups += [[w] for g in store.fact_questions.get("timing", []) for w in g]
     for group in groups:
         asked = lemmas.intersection(group)
-        if asked and not said.intersection(group):
+        # A sign ("%") is looked for in the passages' text: it is no lemma.
+        signs = [a for a in group if not re.search(r"\w", a)]
+        if asked and not said.intersection(group) and not any(s in text for s in signs):
             return sorted(asked)[0]
     return None
 

@@ -772,3 +772,50 @@ def test_markup_is_not_found_and_the_conversation_keeps_its_subject(about):
                   topic="what_is")  # fmt: skip
     assert not found.answered and found.reason == "other_subject", found
     assert found.subject == "diabetes"
+
+
+# Round eleven: a follow-up on what the previous answer said keeps its topic (item 4).
+@pytest.mark.parametrize(
+    "intent, text, topic, said",
+    [
+        ("ask_recurrence", "What about back pain? I have it a little bit.", "symptoms", "back"),
+        ("ask_risk_factors", "And for women with three or more miscarriages in the second "
+         "trimester?", "recurrence", "three or more"),
+    ],
+)  # fmt: skip
+def test_a_follow_up_on_what_the_previous_answer_said_keeps_its_topic(
+    about, intent, text, topic, said
+):
+    found = about(intent, text, remembered="cervical insufficiency", topic=topic)
+    assert found.answered and found.topic == topic, found
+    assert any(said in t for t in texts(found.passages)), texts(found.passages)
+
+
+def test_a_follow_up_asking_what_the_topic_does_not_say_is_not_found(about):
+    text = "What about risks to the baby from using it for weeks on end?"
+    found = about("ask_timing", text, remembered="cervical insufficiency", topic="treatment")
+    assert not found.answered and found.reason == "aspect", found
+
+
+# Figures, a home birth, the mother's age, a missed dose, a treatment's weeks: the article
+# gives none of them, whatever the topic; its own figure (recurrence, "30%") is answered.
+@pytest.mark.parametrize(
+    "intent, text",
+    [
+        ("ask_risk_factors", "what fraction of women with a short cervix go on to deliver early?"),
+        ("ask_what_is", "how common is cervical insufficiency, per thousand pregnancies?"),
+        ("ask_treatment", "A home birth with a weak cervix is a foolish idea, isn't it?"),
+        ("ask_risk_factors", "I'm 38 - does my age make a weak cervix more likely?"),
+        ("ask_treatment", "what happens if I forget one night of the progesterone?"),
+        ("ask_treatment", "Progesterone. How many weeks I use it? When stop?"),
+        ("ask_treatment", "Is that the usual week for taking a stitch out?"),
+    ],
+)
+def test_what_the_article_gives_no_figure_or_word_for_is_not_found(about, intent, text):
+    found = about(intent, text)
+    assert not found.answered and found.reason == "aspect", found
+
+
+def test_the_recurrence_figure_is_answered_when_asked_as_a_percentage(about):
+    found = about("ask_recurrence", "what percentage of women get a weak cervix again?")
+    assert found.answered and any("30%" in t for t in texts(found.passages)), found
