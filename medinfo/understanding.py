@@ -89,12 +89,6 @@ WHAT_ABOUT = [
 # The same with a question of its own after it ("what about X, is that one of them?", "and
 # aspirin, do they give that too?"), or "and X?": its own question may ask another topic, so
 # only another subject named in X decides it (Not Found, for the topic before).
-# A clause that asks something ("should I worry"), with or without its question mark.
-ASKING = re.compile(
-    r"\b(?:what|how|why|when|where|which|who|should|can|could|will|would|does|do|did|is|are"
-    r"|am)\b",
-    re.I,
-)
 CLAUSE = r"(?:\s*\?\W*$|\s*[,?]\s+(?:\S+\s+){0,10}\S+$)"
 BARE_END = r"\W*$"  # "and spotting": no question mark either
 WHAT_ABOUT_AND = [
@@ -322,6 +316,8 @@ def understand_message(store: KnowledgeStore, question: Question) -> Understandi
     """What this message is about, by itself and the conversation's subject and topic."""
     if courtesy_only(store, question):
         return Understanding(question.remembered, None, reason="courtesy")
+    if asks_nothing(store, question):
+        return Understanding(question.remembered, None, reason="no_topic")
     text_lemmas = asked_lemmas(store, question)
     follow = next((m for p in WHAT_ABOUT for m in [p.match(question.text or "")] if m), None)
     if follow and names_a_subject(store, question, follow.group("x")):
@@ -426,6 +422,19 @@ def courtesy_only(store: KnowledgeStore, question: Question) -> bool:
     return (
         bool(said & THANKS) and not said & TOPIC_WORDS and not about_the_condition(store, question)
     )
+
+
+def asks_nothing(store: KnowledgeStore, question: Question) -> bool:
+    """Does the message ask nothing and name nothing of the article: no question, no word of
+    a topic, of the condition or of a term, no danger sign ("hi sorry its 2am and i cant
+    sleep", "Hi, quick question on behalf of my wife.", "Diolch. Right, back to the ewes.")?
+    Whatever the NLU guessed, there is no question to answer."""
+    text = question.text or ""
+    if "?" in text or ASKING.search(text) or is_emergency(text, question.intent):
+        return False
+    said = question_lemmas(store, question)
+    named = TOPIC_WORDS | store.question_words | store.article_terms
+    return not said & named and not about_the_condition(store, question)
 
 
 @functools.lru_cache(maxsize=4)  # once per store, not on every message

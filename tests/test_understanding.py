@@ -770,7 +770,7 @@ def test_a_named_condition_in_possessive_form_is_another_subject_of_a_cervix_que
 def test_markup_is_not_found_and_the_conversation_keeps_its_subject(about):
     found = about("ask_what_is", "<img src=x onerror=alert(1)>", remembered="diabetes",
                   topic="what_is")  # fmt: skip
-    assert not found.answered and found.reason == "other_subject", found
+    assert not found.answered and found.reason == "no_topic", found  # it asks nothing
     assert found.subject == "diabetes"
 
 
@@ -819,3 +819,32 @@ def test_what_the_article_gives_no_figure_or_word_for_is_not_found(about, intent
 def test_the_recurrence_figure_is_answered_when_asked_as_a_percentage(about):
     found = about("ask_recurrence", "what percentage of women get a weak cervix again?")
     assert found.answered and any("30%" in t for t in texts(found.passages)), found
+
+
+@pytest.mark.parametrize(
+    "intent, text",
+    [
+        ("ask_treatment", "hi sorry its 2am and i cant sleep"),  # no anaesthesia asked
+        ("ask_causes", "Hi, quick question on behalf of my wife."),
+        ("ask_recurrence", "Diolch. Right, back to the ewes."),
+    ],
+)
+def test_a_message_that_asks_and_names_nothing_of_the_article_gets_no_article_text(
+    about, intent, text
+):
+    found = about(intent, text, remembered="cervical insufficiency", topic="what_is")
+    assert not found.answered and found.reason == "no_topic", found
+    assert found.subject == "cervical insufficiency"  # the conversation goes on
+
+
+@pytest.mark.parametrize(
+    "intent, text",
+    [
+        ("ask_symptoms", "weak cervix symptoms"),
+        ("ask_treatment", "tell me about the stitch"),
+        ("report_emergency", "im 20 weeks and bleeding"),
+    ],
+)
+def test_a_question_without_a_question_mark_is_still_a_question(about, intent, text):
+    found = about(intent, text)
+    assert found.reason != "no_topic" and (found.answered or found.urgent), found
