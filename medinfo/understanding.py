@@ -31,7 +31,7 @@ from medinfo.scope import (
     unknown_words,
 )
 from medinfo.store import Condition, KnowledgeStore, Passage, normalise
-from medinfo.story import question_start
+from medinfo.story import SENTENCE, question_start
 
 # (topic, intent, button title, phrase for a lead line), in the order buttons are offered.
 TOPICS: List[Tuple[str, str, str, str]] = [
@@ -392,9 +392,12 @@ def understand_message(store: KnowledgeStore, question: Question) -> Understandi
         pronoun_fact = fact_of_pronoun(store, question)
         text_lemmas |= pronoun_fact
         sure = sure and not pronoun_fact  # "when do they put it in?" asks of the stitch
+    # What is asked of it: the sentences that ask, not the ones told around them.
+    aspect_lemmas = question_lemmas(store, asking_sentences(question)) & text_lemmas
     return answer_topic(
-        store, subject, topic, text_lemmas, urgent, named, question.topic_before, defining, sure
-    )
+        store, subject, topic, text_lemmas, urgent, named, question.topic_before, defining, sure,
+        aspect_lemmas,
+    )  # fmt: skip
 
 
 def names_something(store: KnowledgeStore, words: str) -> bool:
@@ -739,6 +742,18 @@ def story_question(question: Question) -> Question:
     )
 
 
+def asking_sentences(question: Question) -> Question:
+    """The sentences that end in "?", when others tell around them: "When will they remove
+    the stitch? I want to plan my vacation leave." asks nothing of a holiday."""
+    text = question.text or ""
+    sentences = [s for s in SENTENCE.findall(text) if s.strip()]
+    asked = " ".join(s for s in sentences if s.rstrip().endswith("?"))
+    if not asked or len(asked) == len(" ".join(sentences)):
+        return question
+    said = set(normalise(asked).split())
+    return replace(question, text=asked, words=[p for p in question.words if p[0] in said])
+
+
 def asked_lemmas(store: KnowledgeStore, question: Question) -> Set[str]:
     """The lemmas of what a story's question asks, not of what its story tells ("...it's
     usually 'painless'. So are there any warning signs?"); but "how does it work, will it
@@ -884,6 +899,7 @@ def answer_topic(
     topic_before: Optional[str] = None,
     defining: bool = False,
     sure: bool = False,
+    aspect_lemmas: Optional[Set[str]] = None,
 ) -> Understanding:
     """The passages of `condition` that answer `topic` (narrowed to a named fact or a term the
     question uses), each list with its lead line, or the reason there are none. A term the
@@ -940,7 +956,8 @@ def answer_topic(
         asked = (
             None if specific else ANY_QUESTION_ASPECTS.get(topic, set()) | EVERY_QUESTION_ASPECTS
         )
-        aspect = unanswered_aspect(store, passages, lemmas, topic, asked)
+        said = lemmas if aspect_lemmas is None else aspect_lemmas
+        aspect = unanswered_aspect(store, passages, said, topic, asked)
     found = Understanding(condition.name, topic, label=label, urgent=urgent, condition=condition)
     if aspect:
         found.reason, found.about = "aspect", aspect

@@ -848,3 +848,11 @@ def test_a_message_that_asks_and_names_nothing_of_the_article_gets_no_article_te
 def test_a_question_without_a_question_mark_is_still_a_question(about, intent, text):
     found = about(intent, text)
     assert found.reason != "no_topic" and (found.answered or found.urgent), found
+
+
+def test_an_aspect_told_around_the_question_is_not_what_it_asks(about):
+    text = "When will they remove the stitch? I want to plan my vacation leave to go home."
+    found = about("ask_treatment", text)
+    assert found.answered and found.label == "stitch removal", found
+    found = about("ask_treatment", "Can I go on vacation with the stitch in?")
+    assert not found.answered and found.reason == "aspect", found
