@@ -230,7 +230,11 @@ OBJECT_END = re.compile(
 PREGNANCY_ITSELF = {
     "pregnancy", "pregnant", "trimester", "labour", "labor", "contraction", "bump", "fetus",
 }  # fmt: skip
-QUALIFIERS = {"first", "second", "third", "1st", "2nd", "3rd", "normal", "healthy", "early", "late"}
+QUALIFIERS = {
+    "first", "second", "third", "1st", "2nd", "3rd", "normal", "healthy", "early", "late",
+    # "what about warning signs?", "the main causes": which of the topic's, not another kind
+    "warning", "main", "common", "usual", "typical", "possible", "best", "other", "different",
+}  # fmt: skip
 ALTERNATIVES = re.compile(r" (?:or|and) ")
 SOURCE_OF = re.compile(r" (?:from|after) ")  # "damage from a cone biopsy"
 FACT_PRONOUNS = {"it", "that", "this", "they", "them", "those", "these"}
@@ -833,13 +837,16 @@ def unarticled_words(store: KnowledgeStore, question: Question, x: str) -> List[
     if not head or head[0] in NO_OBJECT | {"once"}:
         return []
     content = [w for w in head if len(w) >= 3 and w.isalpha() and w not in STOP_WORDS | PRONOUNS]
-    if any(
-        {w, lemma_of.get(w, w), synonyms.get(w, w)} & known
-        or is_typo_of_known(w, store.vocabulary, frozenset())
-        for w in content
-    ):
-        return []
-    return content
+
+    def known_word(w: str) -> bool:
+        forms = {w, lemma_of.get(w, w), synonyms.get(w, w)}
+        return bool(forms & known) or is_typo_of_known(w, store.vocabulary, frozenset())
+
+    unknown = [w for w in content if not known_word(w)]
+    # "a blood test", "natural treatments": a kind of the topic that the article never names.
+    asked = [w for w in content if known_word(w)]
+    kinds = asked and all({w, lemma_of.get(w, w)} & store.question_words for w in asked)
+    return unknown if unknown and (len(unknown) == len(content) or kinds) else []
 
 
 def sub_question(question: Question, x: str) -> Question:

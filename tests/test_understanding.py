@@ -856,3 +856,14 @@ def test_an_aspect_told_around_the_question_is_not_what_it_asks(about):
     assert found.answered and found.label == "stitch removal", found
     found = about("ask_treatment", "Can I go on vacation with the stitch in?")
     assert not found.answered and found.reason == "aspect", found
+
+
+def test_a_follow_up_asking_a_kind_of_the_topic_the_article_never_names_is_not_found(about):
+    found = about("ask_diagnosis", "and what about a blood test?", [], "cervical insufficiency",
+                  "diagnosis")  # fmt: skip
+    assert not found.answered and found.reason == "other_subject", found
+    assert found.subject == "cervical insufficiency"
+    # Which of the topic's own is asked: answered.
+    found = about("ask_symptoms", "what about warning signs?", [], "cervical insufficiency",
+                  "symptoms")  # fmt: skip
+    assert found.answered and found.topic == "symptoms", found
