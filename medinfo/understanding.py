@@ -230,6 +230,12 @@ OBJECT_END = re.compile(
 PREGNANCY_ITSELF = {
     "pregnancy", "pregnant", "trimester", "labour", "labor", "contraction", "bump", "fetus",
 }  # fmt: skip
+# The previous answer's own words: "that figure", "this list", "those odds".
+THAT_ANSWER = re.compile(
+    r"\b(?:that|this|those|these)\s+(?:[\w%-]+\s+)?(?:numbers?|figures?|percentages?|percent"
+    r"|stats?|statistics?|odds|chances?|rates?|lists?)\b",
+    re.I,
+)
 QUALIFIERS = {
     "first", "second", "third", "1st", "2nd", "3rd", "normal", "healthy", "early", "late",
     # "what about warning signs?", "the main causes": which of the topic's, not another kind
@@ -357,6 +363,16 @@ def understand_message(store: KnowledgeStore, question: Question) -> Understandi
         # "what about after three losses?": unsure, the follow-up keeps the topic it follows.
         if follow and in_conversation_about(store, question):
             topic = question.topic_before
+    # "Does that number go up if...?": of the previous answer's figure, whatever the NLU
+    # was unsure of.
+    if (
+        topic
+        and THAT_ANSWER.search(question.text or "")
+        and question.topic_before in TOPIC_PHRASE
+        and in_conversation_about(store, question)
+        and confidence(question) < SURE_TOPIC
+    ):
+        topic = question.topic_before
     defining = bool(topic) and asks_what_it_is(store, question)
     if defining:
         topic = "what_is"  # "...scared. what is an incompetent cervix?": not its causes

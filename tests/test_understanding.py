@@ -867,3 +867,15 @@ def test_a_follow_up_asking_a_kind_of_the_topic_the_article_never_names_is_not_f
     found = about("ask_symptoms", "what about warning signs?", [], "cervical insufficiency",
                   "symptoms")  # fmt: skip
     assert found.answered and found.topic == "symptoms", found
+
+
+def test_a_question_about_the_previous_answers_figure_keeps_its_topic(about):
+    text = "Does that number go up if someone has lost more than one? I've lost two."
+    ranking = [("ask_risk_factors", 0.6), ("ask_recurrence", 0.2)]
+    found = about("ask_risk_factors", text, remembered="cervical insufficiency",
+                  topic="recurrence", ranking=ranking)  # fmt: skip
+    assert found.answered and found.topic == "recurrence", found
+    # The NLU sure of another topic: that topic.
+    found = about("ask_risk_factors", text, remembered="cervical insufficiency",
+                  topic="recurrence", ranking=[("ask_risk_factors", 0.99)])  # fmt: skip
+    assert found.topic == "risk_factors", found
