@@ -752,14 +752,7 @@ def story_question(question: Question) -> Question:
     start = question_start(text)
     if not start:
         return question
-    asked = text[start:]
-    said = set(normalise(asked).split())
-    return replace(
-        question,
-        text=asked,
-        words=[(s, lemma) for s, lemma in question.words if s in said],
-        entities=[e for e in question.entities if normalise(e) in normalise(asked)],
-    )
+    return part_of(question, text[start:])
 
 
 def asking_sentences(question: Question) -> Question:
@@ -770,8 +763,18 @@ def asking_sentences(question: Question) -> Question:
     asked = " ".join(s for s in sentences if s.rstrip().endswith("?"))
     if not asked or len(asked) == len(" ".join(sentences)):
         return question
-    said = set(normalise(asked).split())
-    return replace(question, text=asked, words=[p for p in question.words if p[0] in said])
+    return part_of(question, asked)
+
+
+def part_of(question: Question, text: str) -> Question:
+    """The question as if only `text`, a part of its message, had been written."""
+    said = set(normalise(text).split())
+    return replace(
+        question,
+        text=text,
+        words=[(s, lemma) for s, lemma in question.words if s in said],
+        entities=[e for e in question.entities if normalise(e) in normalise(text)],
+    )
 
 
 def asked_lemmas(store: KnowledgeStore, question: Question) -> Set[str]:
@@ -1068,9 +1071,10 @@ def unanswered_aspect(
         groups += [[w] for g in store.fact_questions.get("timing", []) for w in g]
     for group in groups:
         asked = lemmas.intersection(group)
+        if not asked or said.intersection(group):
+            continue
         # A sign ("%") is looked for in the passages' text: it is no lemma.
-        signs = [a for a in group if not re.search(r"\w", a)]
-        if asked and not said.intersection(group) and not any(s in text for s in signs):
+        if not any(a in text for a in group if not re.search(r"\w", a)):
             return sorted(asked)[0]
     return None
 
