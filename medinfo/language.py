@@ -63,7 +63,7 @@ def words(nlp: Language, text: str) -> List[Tuple[str, str]]:
 
 # Where the lookup table's lemma is another word: "number" is not the comparative of "numb"
 # ("give me the number" is no question about being numbed for the stitch).
-LEMMA_SLIPS = {"number": "number"}
+LEMMA_SLIPS = {"number": "number", "weed": "weed"}  # nor "weed" the past of "wee"
 
 
 @functools.lru_cache(maxsize=1)

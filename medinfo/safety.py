@@ -20,7 +20,7 @@ REMINDER = (
 
 _SIGNS = re.compile(
     r"\b(bleed\w*|blood\w*|spotting|water\w* (just )?(broke|broken|break\w*)|"
-    r"leak\w*|gush\w*|contraction\w*|cramp\w*|pressure (in|on|down)\w*|"
+    r"leak\w*|gush\w*|contraction\w*|cramp\w*|pressure (in|on|down)\w*|bulg\w*|"
     r"something (is )?coming out|labou?r (has )?start\w*)"
 )
 _FIRST_PERSON = re.compile(r"\b(i|i'?m|im|i'?ve|ive|me|my|we|we'?re|she|she'?s|her)\b")

@@ -58,17 +58,22 @@ UNSURE_FLOOR = 0.3  # below the fallback's 0.5, a follow-up's intent still worth
 SURE_TOPIC = 0.9  # the NLU is sure the message asks this topic
 STORY_LENGTH = 8  # content words: a message this long tells a story around its question
 MAX_TERM_PASSAGES = 3  # a word in at most this many passages names something specific
+# Things people suspect of weakening the cervix that the article does not list, asked only
+# of the causes, the risk and the recurrence: "with twins" in a question about the stitch is
+# the asker's story.
+SUSPECTS = {"smoking", "multiples", "ethnicity"}
 # The aspects (knowledge/article_rules.yml) checked in a cause question that names no term
 # ("can stress open it?"); the others only of a named term: "why would my cervix open with no
 # pain" asks for causes, not about pain.
 ANY_QUESTION_ASPECTS: Dict[str, Set[str]] = {
-    "causes": {"stress", "heredity", "age"},
-    "risk_factors": {"stress", "heredity", "age"},
-    "recurrence": {"age"},
+    "causes": {"stress", "heredity", "age", *SUSPECTS},
+    "risk_factors": {"stress", "heredity", "age", *SUSPECTS},
+    "recurrence": {"age", *SUSPECTS},
 }
 # ...and these in a question of any topic: figures the article does not give ("what's the
-# incidence?") and a home birth are asked of no term.
-EVERY_QUESTION_ASPECTS = {"numbers", "birth_place"}
+# incidence?"), a home birth, heredity, a treatment's history and research are asked of no
+# term.
+EVERY_QUESTION_ASPECTS = {"numbers", "birth_place", "history", "research", "heredity"}
 
 # "what about X?", "and for X?", "same question for X", "X, same question": the topic stays,
 # the subject may change.
@@ -172,6 +177,8 @@ ASKING = re.compile(
     r"|(?:^|[.!,]\s*)(?:can|could|does|do|is|are|will|would|should|did)\b",
     re.I,
 )
+# Words that ask for signs by name (named_signs).
+SIGN_WORDS = {"symptom", "sign", "signal", "signals", "warning", "warnings"}
 TOPIC_WORDS = {
     "treatment", "treat", "cause", "symptom", "sign", "risk", "diagnosis", "diagnose", "recur",
     "recurrence", "week", "trimester",
@@ -194,8 +201,9 @@ CONSEQUENCE = re.compile(
     r"|vary|varies|differ|differs|become|becomes|matter|matters)\b)(?P<x>.+)"
 )
 WHAT_IS_NAME = re.compile(
-    r"^(?:so |ok |and |but |wait |hi |hey |sorry )?(?:what is|whats|what s|what are|what does)"
-    r" (?:a |an |the |this |that )?(?P<x>.+?)(?: exactly| actually| mean| even| then)*$"
+    r"^(?:so |ok |and |but |wait |hi |hey |sorry )?(?:what(?: even| exactly| actually)? is|whats"
+    r"|what s|what are|what does) (?:a |an |the |this |that )?(?P<x>.+?)"
+    r"(?: exactly| actually| mean| even| then)*$"
 )
 # "what does cx incompetence actually mean in normal words?", "which part of the body is the
 # cervix?", "where is the cervix?": X is a name of the condition or the head word of one.
@@ -210,7 +218,8 @@ WHAT_IS_ASKED = [
     ),
 ]
 WHAT_IS_POINTER = re.compile(
-    r"^(?:so |ok |and |but )?(?:what is|whats|what s|what does) (?:it|that|this)"
+    r"^(?:so |ok |and |but )?(?:what(?: even| exactly| actually)? is|whats|what s|what does)"
+    r" (?:it|that|this)"
     r"(?: exactly| actually| mean| even| then)*$"
 )
 DETERMINERS = {"the", "a", "an", "my", "your", "her", "his", "their", "our", "any", "some"}
@@ -373,6 +382,9 @@ def understand_message(store: KnowledgeStore, question: Question) -> Understandi
         and confidence(question) < SURE_TOPIC
     ):
         topic = question.topic_before
+    topic = named_signs(question, topic)
+    if topic and subject and not other and leads_to_symptom(store, subject, question, topic):
+        topic = "symptoms"  # "can a weak cervix cause bleeding?"
     defining = bool(topic) and asks_what_it_is(store, question)
     if defining:
         topic = "what_is"  # "...scared. what is an incompetent cervix?": not its causes
@@ -409,7 +421,7 @@ def understand_message(store: KnowledgeStore, question: Question) -> Understandi
     sure = INTENT_TOPIC.get(question.intent) == topic and confidence(question) >= SURE_TOPIC
     sure = sure and len(content_words(question.words)) >= STORY_LENGTH
     if not named and not asks_again and not asked_fact(store, subject, text_lemmas):
-        pronoun_fact = fact_of_pronoun(store, question)
+        pronoun_fact = fact_of_pronoun(store, question, subject, topic)
         text_lemmas |= pronoun_fact
         sure = sure and not pronoun_fact  # "when do they put it in?" asks of the stitch
     # What is asked of it: the sentences that ask, not the ones told around them.
@@ -492,6 +504,17 @@ def confidence(question: Question) -> float:
     return dict(question.ranking).get(question.intent, 0.0)
 
 
+def named_signs(question: Question, topic: Optional[str]) -> Optional[str]:
+    """The symptoms, when the NLU is unsure of another topic but ranks them and the message
+    asks for signs by name: "when it happens is there any warning or does it just happen"
+    (timing 0.53, symptoms 0.20)."""
+    said = {w for pair in question.words for w in pair}
+    if not topic or topic == "symptoms" or confidence(question) >= SURE_TOPIC:
+        return topic
+    ranked = {INTENT_TOPIC.get(name) for name, _ in question.ranking[:4]}
+    return "symptoms" if said & SIGN_WORDS and "symptoms" in ranked else topic
+
+
 def best_guess(question: Question) -> Optional[str]:
     """The NLU's best intent below the fallback's threshold, if it is more than a guess
     ("ok thx. trying to sleep now": out_of_scope 0.40, thanks 0.29 before any topic)."""
@@ -521,13 +544,23 @@ def recurrence_words(store: KnowledgeStore) -> Set[str]:
     return {w for group in store.fact_questions.get("recurrence", []) for w in group}
 
 
-def fact_of_pronoun(store: KnowledgeStore, question: Question) -> Set[str]:
+def fact_of_pronoun(
+    store: KnowledgeStore, question: Question, condition: Condition, topic: str
+) -> Set[str]:
     """The words of the fact the previous answer gave, when the question says "it" or "that"
     of it: after the stitch passage, "does it stay in for the birth?" asks about the stitch
-    ("could she get it again?" asks about the condition: recurrence is its own topic)."""
+    ("could she get it again?" asks about the condition: recurrence is its own topic). When
+    the NLU is sure of a topic the fact is no part of, "they" are the doctors: "will they
+    ever be able to tell me what caused mine?" after the progesterone asks the causes (but
+    "is it started before the diagnosis?" asks of the progesterone)."""
     fact = (question.fact_before or "").replace(" ", "_")
     said = {s for s, _ in question.words}
     if fact not in store.fact_questions or fact in FACT_TOPICS or not said & FACT_PRONOUNS:
+        return set()
+    sure = INTENT_TOPIC.get(question.intent) == topic and confidence(question) >= SURE_TOPIC
+    people = not said & FACT_PRONOUNS - {"they", "them"} and topic not in FACT_TOPICS
+    pool = topic_passages(condition, topic)
+    if sure and people and not any(p in pool for p in condition.fact(fact)):
         return set()
     return set(store.fact_questions[fact][0])
 
@@ -697,6 +730,22 @@ def asked_object_words(
                 and not ({w, lemma_of.get(w, w)} & known) and w not in found
             ]  # fmt: skip
     return found
+
+
+def leads_to_symptom(
+    store: KnowledgeStore, condition: Condition, question: Question, topic: str
+) -> bool:
+    """Does the question ask whether the condition leads to a sign the article lists as a
+    symptom ("can a weak cervix cause bleeding?"), where the topic heard never names it?"""
+    lemma_of = dict(question.words)
+    ignore = store.question_words | {w for n in condition.names for w in n.split()}
+    pool = {w for p in topic_passages(condition, topic) for w in p["lemmas"]}
+    signs = {w for p in topic_passages(condition, "symptoms") for w in p["lemmas"]} - pool
+    for match in CONSEQUENCE.finditer(normalise(question.text or "")):
+        said = {lemma_of.get(w, w) for w in match.group("x").split()}
+        if specific_terms(condition, said, ignore) & signs:
+            return True
+    return False
 
 
 def consequence_words(store: KnowledgeStore, question: Question) -> List[str]:
@@ -983,7 +1032,8 @@ def answer_topic(
             None if specific else ANY_QUESTION_ASPECTS.get(topic, set()) | EVERY_QUESTION_ASPECTS
         )
         said = lemmas if aspect_lemmas is None else aspect_lemmas
-        aspect = unanswered_aspect(store, passages, said, topic, asked)
+        skip = SUSPECTS - ANY_QUESTION_ASPECTS.get(topic, set())
+        aspect = unanswered_aspect(store, passages, said, topic, asked, skip)
     found = Understanding(condition.name, topic, label=label, urgent=urgent, condition=condition)
     if aspect:
         found.reason, found.about = "aspect", aspect
@@ -1057,6 +1107,7 @@ def unanswered_aspect(
     lemmas: set,
     topic: str,
     only: Optional[Set[str]] = None,
+    skip: Set[str] = frozenset(),
 ) -> Optional[str]:
     """A word of the question naming something the chosen passages do not speak of: "hurt"
     in "does it hurt when they take the stitch out", where the stitch passages never mention
@@ -1065,7 +1116,11 @@ def unanswered_aspect(
     the weeks of the term, not of the condition."""
     said = set().union(*(p["lemmas"] for p in passages))
     text = " ".join(p["text"] for p in passages)
-    groups = [g for name, g in store.aspects.items() if only is None or name in only]
+    groups = [
+        g
+        for name, g in store.aspects.items()
+        if (only is None or name in only) and name not in skip
+    ]
     # Timing, each word alone: "2nd trimester" in a passage is not its weeks.
     if topic == "timing" and only is None:
         groups += [[w] for g in store.fact_questions.get("timing", []) for w in g]

@@ -153,6 +153,11 @@ def test_emergency_words_in_a_question_intent_still_get_urgent_advice(ask):
     assert reply.messages[0]["text"] == URGENT
 
 
+def test_something_bulging_from_the_vagina_is_an_emergency_whatever_the_nlu_heard(ask):
+    text = "19 weeks and I can feel something bulging down there, should I wait for my appointment?"
+    assert ask("out_of_scope", text).messages[0]["text"] == URGENT
+
+
 def test_a_question_about_bleeding_is_not_an_emergency(ask):
     assert URGENT not in [m["text"] for m in ask("ask_symptoms", "is bleeding a symptom").messages]
 

@@ -797,8 +797,9 @@ def test_a_follow_up_asking_what_the_topic_does_not_say_is_not_found(about):
     assert not found.answered and found.reason == "aspect", found
 
 
-# Figures, a home birth, the mother's age, a missed dose, a treatment's weeks: the article
-# gives none of them, whatever the topic; its own figure (recurrence, "30%") is answered.
+# Figures, a home birth, the mother's age, a missed dose, a treatment's weeks, smoking, twins,
+# heredity, history and research: the article gives none of them, whatever the topic; its
+# own figure (recurrence, "30%") is answered.
 @pytest.mark.parametrize(
     "intent, text",
     [
@@ -809,6 +810,15 @@ def test_a_follow_up_asking_what_the_topic_does_not_say_is_not_found(about):
         ("ask_treatment", "what happens if I forget one night of the progesterone?"),
         ("ask_treatment", "Progesterone. How many weeks I use it? When stop?"),
         ("ask_treatment", "Is that the usual week for taking a stitch out?"),
+        # What people suspect of weakening the cervix, none in the article's list.
+        ("ask_risk_factors", "can smoking weaken your cervix?"),
+        ("ask_risk_factors", "are you more likely to get a weak cervix with twins?"),
+        ("ask_causes", "is a weak cervix more common in some ethnic groups?"),
+        ("ask_risk_factors", "are teenagers more at risk of cervical insufficiency?"),
+        ("ask_causes", "does cervical insufficiency skip a generation?"),
+        # Its history and research.
+        ("ask_treatment", "who invented the cerclage?"),
+        ("ask_treatment", "any clinical trials of new treatments for a weak cervix?"),
     ],
 )
 def test_what_the_article_gives_no_figure_or_word_for_is_not_found(about, intent, text):
@@ -879,3 +889,45 @@ def test_a_question_about_the_previous_answers_figure_keeps_its_topic(about):
     found = about("ask_risk_factors", text, remembered="cervical insufficiency",
                   topic="recurrence", ranking=[("ask_risk_factors", 0.99)])  # fmt: skip
     assert found.topic == "risk_factors", found
+
+
+def test_twins_in_a_question_about_the_stitch_are_the_askers_story(about):
+    found = about("ask_treatment", "with twins, will they put me to sleep for the stitch?")
+    assert found.answered and found.label == "anaesthesia", found
+
+
+def test_asking_whether_it_leads_to_a_listed_symptom_asks_the_symptoms(about):
+    found = about("ask_diagnosis", "can a weak cervix cause spotting?")
+    assert found.answered and found.topic == "symptoms", found
+    found = about("ask_diagnosis", "can a weak cervix cause autism?")
+    assert not found.answered, found
+
+
+def test_an_unsure_nlu_takes_the_symptoms_when_signs_are_asked_by_name(about):
+    text = "when it starts, is there any warning or does it just happen"
+    ranking = [("ask_timing", 0.53), ("ask_symptoms", 0.2), ("ask_recurrence", 0.19)]
+    found = about("ask_timing", text, ranking=ranking)
+    assert found.answered and found.topic == "symptoms", found
+    found = about("ask_timing", text, ranking=[("ask_timing", 0.95), ("ask_symptoms", 0.03)])
+    assert found.topic == "timing", found
+
+
+def test_what_even_is_that_after_a_story_naming_it_asks_what_it_is(about):
+    text = ("the scan lady said my cervix is on the short side and then the doctor said "
+            "something about cervical insufficiency and now I'm googling, what even is that?")
+    found = about("ask_what_is", text)
+    assert found.answered and texts(found.passages)[0].startswith("Cervical insufficiency is")
+
+
+def test_they_after_a_treatment_answer_are_the_doctors_when_the_nlu_is_sure(about):
+    def after_progesterone(intent, text, sure):
+        return about(intent, text, remembered="cervical insufficiency", topic="treatment",
+                     fact_before="progesterone", ranking=[(intent, sure)])  # fmt: skip
+
+    text = "will they ever be able to tell me what caused mine?"
+    found = after_progesterone("ask_causes", text, 0.96)
+    assert found.answered and found.label == "causes", found
+    assert after_progesterone("ask_causes", text, 0.6).label == "progesterone"
+    # "it" is still the progesterone.
+    found = after_progesterone("ask_diagnosis", "is it started before the diagnosis?", 0.96)
+    assert found.label == "progesterone", found
