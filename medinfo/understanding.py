@@ -58,10 +58,17 @@ UNSURE_FLOOR = 0.3  # below the fallback's 0.5, a follow-up's intent still worth
 SURE_TOPIC = 0.9  # the NLU is sure the message asks this topic
 STORY_LENGTH = 8  # content words: a message this long tells a story around its question
 MAX_TERM_PASSAGES = 3  # a word in at most this many passages names something specific
-# Things people suspect of weakening the cervix that the article does not list, asked only
-# of the causes, the risk and the recurrence: "with twins" in a question about the stitch is
-# the asker's story.
+# Aspects asked only of these topics: things people suspect of weakening the cervix that the
+# article does not list ("with twins" in a question about the stitch is the asker's story),
+# and tests it does not name.
 SUSPECTS = {"smoking", "multiples", "ethnicity"}
+ASKED_ONLY_OF = {
+    **{name: {"causes", "risk_factors", "recurrence", "timing"} for name in SUSPECTS},
+    "other_tests": {"diagnosis"},
+}
+# ...and not when the question names one of the passages' own terms: a choice between the
+# article's test and another ("a scan or a swab or what") is answered.
+ALTERNATIVE_ASPECTS = {"other_tests"}
 # The aspects (knowledge/article_rules.yml) checked in a cause question that names no term
 # ("can stress open it?"); the others only of a named term: "why would my cervix open with no
 # pain" asks for causes, not about pain.
@@ -69,11 +76,13 @@ ANY_QUESTION_ASPECTS: Dict[str, Set[str]] = {
     "causes": {"stress", "heredity", "age", *SUSPECTS},
     "risk_factors": {"stress", "heredity", "age", *SUSPECTS},
     "recurrence": {"age", *SUSPECTS},
+    "timing": {"multiples"},
+    "diagnosis": {"other_tests"},
 }
 # ...and these in a question of any topic: figures the article does not give ("what's the
 # incidence?"), a home birth, heredity, a treatment's history and research are asked of no
 # term.
-EVERY_QUESTION_ASPECTS = {"numbers", "birth_place", "history", "research", "heredity"}
+EVERY_QUESTION_ASPECTS = {"numbers", "birth_place", "history", "research", "heredity", "recovery"}
 
 # "what about X?", "and for X?", "same question for X", "X, same question": the topic stays,
 # the subject may change.
@@ -738,7 +747,7 @@ def leads_to_symptom(
     """Does the question ask whether the condition leads to a sign the article lists as a
     symptom ("can a weak cervix cause bleeding?"), where the topic heard never names it?"""
     lemma_of = dict(question.words)
-    ignore = store.question_words | {w for n in condition.names for w in n.split()}
+    ignore = ignore_words(store, condition)
     pool = {w for p in topic_passages(condition, topic) for w in p["lemmas"]}
     signs = {w for p in topic_passages(condition, "symptoms") for w in p["lemmas"]} - pool
     for match in CONSEQUENCE.finditer(normalise(question.text or "")):
@@ -889,7 +898,7 @@ def article_terms_in(store: KnowledgeStore, question: Question, x: str) -> Set[s
         return set()
     lemma_of = dict(question.words)
     said = {v for w in normalise(x).split() for v in (w, lemma_of.get(w, w))}
-    ignore = store.question_words | {w for n in condition.names for w in n.split()}
+    ignore = ignore_words(store, condition)
     return specific_terms(condition, said, ignore)
 
 
@@ -993,7 +1002,7 @@ def answer_topic(
         passages, label = condition.fact(fact), fact.replace("_", " ")
     else:
         pool = condition.passages if topic == "what_is" else topic_passages(condition, topic)
-        ignore = store.question_words | {w for n in condition.names for w in n.split()}
+        ignore = ignore_words(store, condition)
         named_terms = specific_terms(condition, lemmas, ignore) & store.article_terms
         missing = named_terms and not any(named_terms & set(p["lemmas"]) for p in pool)
         if missing and not named and topic in NEAR_TOPICS:  # "can EDS cause it?": risk factors
@@ -1032,7 +1041,11 @@ def answer_topic(
             None if specific else ANY_QUESTION_ASPECTS.get(topic, set()) | EVERY_QUESTION_ASPECTS
         )
         said = lemmas if aspect_lemmas is None else aspect_lemmas
-        skip = SUSPECTS - ANY_QUESTION_ASPECTS.get(topic, set())
+        skip = {name for name, topics in ASKED_ONLY_OF.items() if topic not in topics}
+        if specific_terms(condition, lemmas, ignore_words(store, condition)) & {
+            w for p in passages for w in p["lemmas"]
+        }:
+            skip |= ALTERNATIVE_ASPECTS
         aspect = unanswered_aspect(store, passages, said, topic, asked, skip)
     found = Understanding(condition.name, topic, label=label, urgent=urgent, condition=condition)
     if aspect:
@@ -1132,6 +1145,11 @@ def unanswered_aspect(
         if not any(a in text for a in group if not re.search(r"\w", a)):
             return sorted(asked)[0]
     return None
+
+
+def ignore_words(store: KnowledgeStore, condition: Condition) -> FrozenSet[str]:
+    """The words that name the condition or a topic: no term of the article."""
+    return store.question_words | {w for n in condition.names for w in n.split()}
 
 
 def specific_terms(condition: Condition, lemmas: set, ignore: FrozenSet[str]) -> Set[str]:

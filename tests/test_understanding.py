@@ -819,6 +819,10 @@ def test_a_follow_up_asking_what_the_topic_does_not_say_is_not_found(about):
         # Its history and research.
         ("ask_treatment", "who invented the cerclage?"),
         ("ask_treatment", "any clinical trials of new treatments for a weak cervix?"),
+        # Tests it does not name, twins, healing.
+        ("ask_diagnosis", "is there a blood test for a weak cervix?"),
+        ("ask_timing", "do twins usually come early?"),
+        ("ask_what_is", "can a weak cervix heal by itself?"),
     ],
 )
 def test_what_the_article_gives_no_figure_or_word_for_is_not_found(about, intent, text):
@@ -931,3 +935,10 @@ def test_they_after_a_treatment_answer_are_the_doctors_when_the_nlu_is_sure(abou
     # "it" is still the progesterone.
     found = after_progesterone("ask_diagnosis", "is it started before the diagnosis?", 0.96)
     assert found.label == "progesterone", found
+
+
+def test_a_choice_between_the_articles_test_and_another_is_answered(about):
+    found = about("ask_diagnosis", "do they use a scan or a blood test to find a weak cervix?")
+    assert found.answered and found.topic == "diagnosis", found
+    found = about("ask_diagnosis", "can the doctor find a weak cervix by hand at a check-up?")
+    assert found.answered and found.topic == "diagnosis", found
