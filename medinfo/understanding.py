@@ -618,6 +618,7 @@ def said_words(
     a word that misspells one of `own` (the condition's words) stands for it ("servix")."""
     said = {w for pair in question.words for w in pair}
     said |= set(term_phrases_in(store, question.text or "").values())
+    said |= {store.question_synonyms[w] for w in said if w in store.question_synonyms}
     if own:
         # An article or terminology word is a word of its own, not a misspelling.
         strange = [w for w in said if w not in store.vocabulary and w not in store.health_words]

@@ -942,3 +942,11 @@ def test_a_choice_between_the_articles_test_and_another_is_answered(about):
     assert found.answered and found.topic == "diagnosis", found
     found = about("ask_diagnosis", "can the doctor find a weak cervix by hand at a check-up?")
     assert found.answered and found.topic == "diagnosis", found
+
+
+def test_the_articles_terms_in_spanish_or_portuguese_are_its_terms(about):
+    found = about("ask_treatment", "Oye, el cerclaje, how do they put it in?")
+    assert found.answered and found.label == "cerclage", found
+    found = about("ask_treatment", "and la progesterona, cómo se usa?",
+                  remembered="cervical insufficiency", topic="treatment")  # fmt: skip
+    assert found.answered and found.label == "progesterone", found
