@@ -82,7 +82,10 @@ ANY_QUESTION_ASPECTS: Dict[str, Set[str]] = {
 # ...and these in a question of any topic: figures the article does not give ("what's the
 # incidence?"), a home birth, heredity, a treatment's history and research are asked of no
 # term.
-EVERY_QUESTION_ASPECTS = {"numbers", "birth_place", "history", "research", "heredity", "recovery"}
+EVERY_QUESTION_ASPECTS = {
+    "numbers", "incidence", "birth_place", "history", "research", "heredity", "recovery",
+    "company", "makeup",
+}  # fmt: skip
 
 # "what about X?", "and for X?", "same question for X", "X, same question": the topic stays,
 # the subject may change.

@@ -823,6 +823,11 @@ def test_a_follow_up_asking_what_the_topic_does_not_say_is_not_found(about):
         ("ask_diagnosis", "is there a blood test for a weak cervix?"),
         ("ask_timing", "do twins usually come early?"),
         ("ask_what_is", "can a weak cervix heal by itself?"),
+        # A treatment failing, how many women have it, who may come along, what it is made of.
+        ("ask_treatment", "what's the evidence that the stitch works?"),
+        ("ask_recurrence", "what's the incidence of a weak cervix per thousand births?"),
+        ("ask_recurrence", "can my husband come in with me?"),
+        ("ask_causes", "what is the cervix made of?"),
     ],
 )
 def test_what_the_article_gives_no_figure_or_word_for_is_not_found(about, intent, text):
@@ -950,3 +955,8 @@ def test_the_articles_terms_in_spanish_or_portuguese_are_its_terms(about):
     found = about("ask_treatment", "and la progesterona, cómo se usa?",
                   remembered="cervical insufficiency", topic="treatment")  # fmt: skip
     assert found.answered and found.label == "progesterone", found
+
+
+def test_a_cause_question_in_a_treatments_words_still_asks_the_causes(about):
+    found = about("ask_causes", "what makes the cervix fail?")
+    assert found.answered and found.topic == "causes", found
