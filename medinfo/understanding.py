@@ -263,6 +263,12 @@ QUALIFIERS = {
     "warning", "main", "common", "usual", "typical", "possible", "best", "other", "different",
 }  # fmt: skip
 ALTERNATIVES = re.compile(r" (?:or|and) ")
+# A question whose subject is a pronoun for what was said before it: "Does that...", "Could
+# it have...".
+POINTS_BACK = re.compile(
+    r"^(?:(?:so|and|but|ok|okay|then) )?(?:does|did|could|can|would|will|might|may|is|was|has)"
+    r" (?:that|this|it)\b"
+)
 SOURCE_OF = re.compile(r" (?:from|after) ")  # "damage from a cone biopsy"
 FACT_PRONOUNS = {"it", "that", "this", "they", "them", "those", "these"}
 PRONOUNS = {
@@ -780,7 +786,9 @@ def resolve_subject(store: KnowledgeStore, question: Question) -> Tuple[Optional
         if not store.find(entity) and not names_a_term(store, entity):
             return None, entity
     foreign = other_subject_words(store, question)
-    if foreign and off_topic(question.words, foreign, bool(known)):
+    if foreign and (
+        off_topic(question.words, foreign, bool(known)) or points_back_to(question, foreign)
+    ):
         return None, " ".join(foreign)
     asked = asked_object_words(store, question) if not known else []
     asked = asked or consequence_words(store, question)
@@ -799,6 +807,18 @@ def resolve_subject(store: KnowledgeStore, question: Question) -> Tuple[Optional
     ):
         return None, question.remembered
     return (store.conditions[0], "") if len(store.conditions) == 1 else (None, "")
+
+
+def points_back_to(question: Question, foreign: List[str]) -> bool:
+    """Does a question ask of another subject the sentence before it named, by a pronoun?
+    "I have type 1 diabetes. Does that raise my risk of a weak cervix?" asks of diabetes,
+    whatever else of the story is background."""
+    sentences = [s.strip() for s in SENTENCE.findall(question.text or "") if s.strip()]
+    for before, asking in zip(sentences, sentences[1:]):
+        if asking.endswith("?") and POINTS_BACK.match(normalise(asking)):
+            if set(foreign) & set(normalise(before).split()):
+                return True
+    return False
 
 
 def asked_part(store: KnowledgeStore, question: Question) -> Question:

@@ -960,3 +960,12 @@ def test_the_articles_terms_in_spanish_or_portuguese_are_its_terms(about):
 def test_a_cause_question_in_a_treatments_words_still_asks_the_causes(about):
     found = about("ask_causes", "what makes the cervix fail?")
     assert found.answered and found.topic == "causes", found
+
+
+def test_a_pronoun_question_asks_of_the_other_subject_the_sentence_before_named(about):
+    found = about("ask_risk_factors", "I was diagnosed with lupus last year. Could that make "
+                  "my cervix weak?")  # fmt: skip
+    assert not found.answered and found.reason == "other_subject", found
+    found = about("ask_risk_factors", "I had a cone biopsy in 2015. Could that make my cervix "
+                  "weak?")  # fmt: skip
+    assert found.answered and found.topic == "risk_factors", found
