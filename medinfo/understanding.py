@@ -1038,7 +1038,10 @@ def answer_topic(
             if missing and not named and earlier and earlier != topic:
                 if any(named_terms & set(p["lemmas"]) for p in topic_passages(condition, earlier)):
                     return answer_topic(store, condition, earlier, lemmas, urgent, named)
-        if missing and not named:
+        # ...in the sentences that ask: "scan report says 'asymptomatic cervical shortening'.
+        # what symptoms would it give?" asks the symptoms.
+        told = aspect_lemmas is not None and not named_terms & aspect_lemmas
+        if missing and not named and not told:
             # A term of the article asked about for a topic the article does not give it:
             # "what are the symptoms of Ehlers-Danlos syndrome", "how is a cone biopsy done".
             about = sorted(named_terms)[0]

@@ -969,3 +969,11 @@ def test_a_pronoun_question_asks_of_the_other_subject_the_sentence_before_named(
     found = about("ask_risk_factors", "I had a cone biopsy in 2015. Could that make my cervix "
                   "weak?")  # fmt: skip
     assert found.answered and found.topic == "risk_factors", found
+
+
+def test_an_article_term_told_around_the_question_does_not_pick_its_topic(about):
+    text = "scan report says 'asymptomatic shortening'. what symptoms would it give?"
+    found = about("ask_symptoms", text)
+    assert found.answered and found.topic == "symptoms", found
+    found = about("ask_symptoms", "what are the symptoms of Ehlers-Danlos syndrome?")
+    assert not found.answered and found.reason == "term_topic", found
