@@ -195,6 +195,16 @@ TOPIC_WORDS = {
     "treatment", "treat", "cause", "symptom", "sign", "risk", "diagnosis", "diagnose", "recur",
     "recurrence", "week", "trimester",
 }  # fmt: skip
+# Questions about the bot itself: "are you a real person", "am I talking to an automated
+# service?", "you're just another bot", "what can you actually tell me?".
+ABOUT_THE_BOT = re.compile(
+    r"\b(?:are you|you re|youre|you are|r u)\b(?:\W+\w+){0,6}?\W+(?:bot|robot|ai|human"
+    r"|person|real|automated|machine|sentient|chatbot|computer)\b"
+    r"|\b(?:am i talking to|am i chatting with|is this) (?:a |an |the )?(?:\w+ )?(?:bot|robot"
+    r"|ai|human|person|automated|machine|chatbot|computer)\b"
+    r"|\bwhat (?:else )?(?:can|do) (?:you|u) (?:actually |even |really )?(?:tell me|do|know)"
+    r"(?: then)?$"
+)
 # Going back to where the conversation started: "back to the original topic", "anyway, back to
 # my first question", "ok, back to my problem".
 BACK_TO_START = re.compile(
@@ -351,7 +361,7 @@ def understand(store: KnowledgeStore, question: Question) -> Understanding:
 
 def understand_message(store: KnowledgeStore, question: Question) -> Understanding:
     """What this message is about, by itself and the conversation's subject and topic."""
-    if courtesy_only(store, question):
+    if courtesy_only(store, question) or asks_about_the_bot(question):
         return Understanding(question.remembered, None, reason="courtesy")
     if asks_nothing(store, question):
         return Understanding(question.remembered, None, reason="no_topic")
@@ -458,6 +468,16 @@ def names_something(store: KnowledgeStore, words: str) -> bool:
     return any(
         any(w in known for known in lists) or MEDICAL_SHAPE.search(w)
         for w in normalise(words).split()
+    )
+
+
+def asks_about_the_bot(question: Question) -> bool:
+    """Does the message ask what the bot is or can do, and nothing of a topic ("hi bot, are
+    you sentient or just vibes", "Is this the bot that knows about the cervix thing?")?"""
+    said = {w for pair in question.words for w in pair}
+    sentences = (normalise(s) for s in SENTENCE.findall(question.text or ""))
+    return any(ABOUT_THE_BOT.search(s) for s in sentences) and not said & (
+        TOPIC_WORDS | SIGN_WORDS
     )
 
 

@@ -977,3 +977,16 @@ def test_an_article_term_told_around_the_question_does_not_pick_its_topic(about)
     assert found.answered and found.topic == "symptoms", found
     found = about("ask_symptoms", "what are the symptoms of Ehlers-Danlos syndrome?")
     assert not found.answered and found.reason == "term_topic", found
+
+
+@pytest.mark.parametrize(
+    "text", ["are you a real person?", "Hi, am I chatting with a computer?", "so what can you do?"]
+)
+def test_a_question_about_the_bot_gets_what_it_can_do_not_article_text(about, text):
+    found = about("ask_what_is", text)
+    assert not found.answered and found.reason == "courtesy", found
+
+
+def test_a_question_about_the_bot_with_a_topic_question_is_answered(about):
+    found = about("ask_symptoms", "are you a bot? what are the symptoms of a weak cervix?")
+    assert found.answered and found.topic == "symptoms", found
