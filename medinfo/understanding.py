@@ -546,9 +546,9 @@ def named_signs(question: Question, topic: Optional[str]) -> Optional[str]:
     """The symptoms, when the NLU is unsure of another topic but ranks them and the message
     asks for signs by name: "when it happens is there any warning or does it just happen"
     (timing 0.53, symptoms 0.20)."""
-    said = {w for pair in question.words for w in pair}
     if not topic or topic == "symptoms" or confidence(question) >= SURE_TOPIC:
         return topic
+    said = {w for pair in question.words for w in pair}
     ranked = {INTENT_TOPIC.get(name) for name, _ in question.ranking[:4]}
     return "symptoms" if said & SIGN_WORDS and "symptoms" in ranked else topic
 
@@ -596,10 +596,11 @@ def fact_of_pronoun(
     if fact not in store.fact_questions or fact in FACT_TOPICS or not said & FACT_PRONOUNS:
         return set()
     sure = INTENT_TOPIC.get(question.intent) == topic and confidence(question) >= SURE_TOPIC
-    people = not said & FACT_PRONOUNS - {"they", "them"} and topic not in FACT_TOPICS
-    pool = topic_passages(condition, topic)
-    if sure and people and not any(p in pool for p in condition.fact(fact)):
-        return set()
+    people = not said & (FACT_PRONOUNS - {"they", "them"}) and topic not in FACT_TOPICS
+    if sure and people:
+        pool = topic_passages(condition, topic)
+        if not any(p in pool for p in condition.fact(fact)):
+            return set()
     return set(store.fact_questions[fact][0])
 
 
@@ -776,11 +777,14 @@ def leads_to_symptom(
 ) -> bool:
     """Does the question ask whether the condition leads to a sign the article lists as a
     symptom ("can a weak cervix cause bleeding?"), where the topic heard never names it?"""
+    matches = list(CONSEQUENCE.finditer(normalise(question.text or "")))
+    if not matches:  # most messages: no passage is looked at
+        return False
     lemma_of = dict(question.words)
     ignore = ignore_words(store, condition)
     pool = {w for p in topic_passages(condition, topic) for w in p["lemmas"]}
     signs = {w for p in topic_passages(condition, "symptoms") for w in p["lemmas"]} - pool
-    for match in CONSEQUENCE.finditer(normalise(question.text or "")):
+    for match in matches:
         said = {lemma_of.get(w, w) for w in match.group("x").split()}
         if specific_terms(condition, said, ignore) & signs:
             return True
@@ -1089,9 +1093,10 @@ def answer_topic(
         )
         said = lemmas if aspect_lemmas is None else aspect_lemmas
         skip = {name for name, topics in ASKED_ONLY_OF.items() if topic not in topics}
-        if specific_terms(condition, lemmas, ignore_words(store, condition)) & {
-            w for p in passages for w in p["lemmas"]
-        }:
+        # Looked for only where an alternative aspect may be asked (the diagnosis).
+        if ALTERNATIVE_ASPECTS - skip and specific_terms(
+            condition, lemmas, ignore_words(store, condition)
+        ) & {w for p in passages for w in p["lemmas"]}:
             skip |= ALTERNATIVE_ASPECTS
         aspect = unanswered_aspect(store, passages, said, topic, asked, skip)
     found = Understanding(condition.name, topic, label=label, urgent=urgent, condition=condition)
